@@ -1,0 +1,229 @@
+"""Tertulia's persistent model: articles, comments, moderators, decisions (SQLAlchemy only)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Constraint names are spelled out so that Alembic migrations are reproducible on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EMAIL_LENGTH = 254
+NAME_LENGTH = 80
+BODY_LENGTH = 5000
+SLUG_LENGTH = 200
+LANGUAGE_LENGTH = 8
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, evaluated per row (never once at import)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+class CommentStatus(enum.StrEnum):
+    """Where a comment stands in moderation."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+
+class ModeratorRole(enum.StrEnum):
+    """What a moderator may do: admins also manage moderators and see every language."""
+
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+def _enum_column(enum_class: type[enum.StrEnum], name: str) -> Enum:
+    # Stored as VARCHAR plus a CHECK constraint: portable, and a new status is a migration.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Article(Base):
+    """A page on the site that readers comment on."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    # Bumped whenever the set of published comments changes: the key of the rendered-thread cache,
+    # shared through the database by every worker.
+    thread_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    comments: Mapped[list[Comment]] = relationship(back_populates="article")
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug}>"
+
+
+class Comment(Base):
+    """One reader's comment on an article, possibly a reply to another comment."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_article_id_status_created_at", "article_id", "status", "created_at"),
+        Index("ix_comments_status_created_at", "status", "created_at"),
+        Index("ix_comments_client_ip_hash_created_at", "client_ip_hash", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    author_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    # Private: shown to moderators only, never rendered publicly, never hashed for anything public.
+    author_email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    body: Mapped[str] = mapped_column(Text)
+    # sha256 of the whitespace- and case-folded body: finds repeated comments without a text scan.
+    body_fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    # Sanitised HTML rendered once at submission, so reading a thread never re-renders markdown.
+    body_html: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH), default="und")
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    page_language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    # None means unclassified: the classifier failed, and the reasons say so.
+    spam_score: Mapped[float | None] = mapped_column(Float)
+    spam_model_version: Mapped[str | None] = mapped_column(String(64))
+    # One entry per check: {"check": "spam", "reason": "...", "flag": bool}; shown to moderators.
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[CommentStatus] = mapped_column(
+        _enum_column(CommentStatus, "comment_status"), default=CommentStatus.PENDING
+    )
+    # Keyed hash of the client address, for rate and velocity checks; never leaves the server.
+    client_ip_hash: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+    published_at: Mapped[datetime | None] = mapped_column()
+
+    article: Mapped[Article] = relationship(back_populates="comments")
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="comment", order_by="Decision.created_at"
+    )
+
+    @property
+    def is_unclassified(self) -> bool:
+        """True when the spam classifier could not score this comment."""
+        return self.spam_score is None
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} {self.status}>"
+
+
+class Moderator(Base):
+    """A person who reviews the queue."""
+
+    __tablename__ = "moderators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[ModeratorRole] = mapped_column(
+        _enum_column(ModeratorRole, "moderator_role"), default=ModeratorRole.MODERATOR
+    )
+    # Comma-separated language codes this moderator reads, e.g. "es,pt"; empty means none declared.
+    languages: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+    @property
+    def language_list(self) -> tuple[str, ...]:
+        """The languages as a tuple of codes."""
+        return tuple(code for code in self.languages.split(",") if code)
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins see every language and manage moderators."""
+        return self.role is ModeratorRole.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<Moderator {self.id} {self.role}>"
+
+
+class Decision(Base):
+    """A moderator moving a comment from one status to another: audit trail and training label."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    # None for decisions imported from another system (`spam learn`).
+    moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderators.id", ondelete="SET NULL"), index=True
+    )
+    from_status: Mapped[CommentStatus] = mapped_column(
+        _enum_column(CommentStatus, "decision_from_status")
+    )
+    to_status: Mapped[CommentStatus] = mapped_column(
+        _enum_column(CommentStatus, "decision_to_status")
+    )
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, server_default=func.now(), index=True
+    )
+
+    comment: Mapped[Comment] = relationship(back_populates="decisions")
+    moderator: Mapped[Moderator | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Decision {self.comment_id} {self.from_status}->{self.to_status}>"
+
+
+__all__ = [
+    "Article",
+    "Base",
+    "Comment",
+    "CommentStatus",
+    "Decision",
+    "Moderator",
+    "ModeratorRole",
+]

@@ -1,0 +1,97 @@
+"""Tertulia: comments in, language and spam checked, moderated, published."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from moderation import config
+from moderation.extensions import csrf, db, limiter
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, services, blueprints, errors, commands."""
+    settings = {**config.load(), **(test_config or {})}
+    app = Flask(
+        __name__,
+        instance_path=str(settings["TERTULIA_INSTANCE"]),
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(settings)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.secret_key(Path(app.instance_path))
+
+    register_extensions(app)
+    register_services(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_security_headers(app)
+    register_template_globals(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, CSRF protection and rate limiter."""
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
+        # Behind a reverse proxy, the client address comes from X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def register_services(app: Flask) -> None:
+    """Build the language detector, spam model and pipeline once per process."""
+    from moderation.services import build_services
+
+    app.extensions["tertulia"] = build_services(app.config)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per audience."""
+    from moderation.api import bp as api_bp
+    from moderation.auth import bp as auth_bp
+    from moderation.public import bp as public_bp
+    from moderation.queue import bp as queue_bp
+
+    csrf.exempt(api_bp)  # JSON only: it refuses form content types, which browsers send cross-site
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(queue_bp, url_prefix="/queue")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """One handler decides between JSON and HTML."""
+    from moderation.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask db`, `articles`, `moderators`, `demo`, `spam`, `language`."""
+    from moderation.cli import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Headers every response carries."""
+    from moderation.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_template_globals(app: Flask) -> None:
+    """Names every template may use."""
+    from moderation.auth.session import current_moderator
+
+    app.jinja_env.globals["current_moderator"] = current_moderator

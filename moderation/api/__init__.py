@@ -1,0 +1,7 @@
+"""The JSON API for embedding sites and integrations."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from moderation.api import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,57 @@
+"""`/api/v1`: post a comment, list an article's published comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+
+from models import CommentStatus
+from moderation.api import bp
+from moderation.articles import article_or_404, thread_json
+from moderation.extensions import db, limiter
+from moderation.pipeline import ValidationFailed, validate
+from moderation.public.views import comment_limit
+from moderation.services import services
+
+
+def _errors(errors: dict[str, str], status: int) -> tuple[Response, int]:
+    return jsonify(errors=errors), status
+
+
+@bp.post("/articles/<slug>/comments")
+@limiter.limit(comment_limit)
+def post_comment(slug: str) -> tuple[Response, int]:
+    """Accept a comment: 202 when it awaits moderation, 201 when the site publishes at once."""
+    if request.mimetype != "application/json":
+        # Refusing form and text content types means a cross-site form cannot post here.
+        return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
+    found = article_or_404(slug)
+    payload: Any = request.get_json(silent=True)
+    if payload is None:
+        return _errors({"json": "The request body is not valid JSON."}, 400)
+    if not isinstance(payload, dict):
+        return _errors({"json": "The request body must be a JSON object."}, 400)
+    try:
+        submission = validate(
+            payload, client_ip=request.remote_addr, user_agent=request.user_agent.string
+        )
+        comment = services().pipeline.submit(db.session, found, submission)
+    except ValidationFailed as failed:
+        return _errors(failed.errors, 422)
+    response = jsonify(id=comment.id, status=comment.status.value)
+    if comment.status is CommentStatus.APPROVED:
+        response.headers["Location"] = url_for(
+            "public.article", slug=slug, _anchor=f"comment-{comment.id}"
+        )
+        return response, 201
+    return response, 202
+
+
+@bp.get("/articles/<slug>/comments")
+def list_comments(slug: str) -> Response:
+    """The article's published comments, oldest first, with only the public fields."""
+    found = article_or_404(slug)
+    response = Response(thread_json(found), mimetype="application/json")
+    response.set_etag(f"{found.id}-{found.thread_version}")
+    return response.make_conditional(request)

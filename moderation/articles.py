@@ -1,0 +1,46 @@
+"""Looking up articles and reading their published threads, shared by the page and the API."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template
+from sqlalchemy import select
+
+from models import Article
+from moderation.extensions import db
+from moderation.services import services
+from moderation.threads import build_thread, public_comment, published_comments
+
+
+def article_or_404(slug: str) -> Article:
+    """The article with this slug, or a 404."""
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        abort(404, description=f"There is no article '{slug}'.")
+    return article
+
+
+def thread_html(article: Article) -> str:
+    """The published thread as an HTML fragment, rendered once per thread version."""
+
+    def render() -> str:
+        nodes = build_thread(published_comments(db.session, article))
+        return render_template("public/_thread.html", nodes=nodes)
+
+    html: str = services().threads.get(("html", article.id, article.thread_version), render)
+    return html
+
+
+def thread_json(article: Article) -> bytes:
+    """The published comments as the API's JSON body, serialised once per thread version."""
+
+    def render() -> bytes:
+        comments = [public_comment(c) for c in published_comments(db.session, article)]
+        payload = {
+            "article": {"slug": article.slug, "title": article.title, "url": article.url},
+            "comments": comments,
+            "total": len(comments),
+        }
+        return current_app.json.dumps(payload).encode()
+
+    body: bytes = services().threads.get(("json", article.id, article.thread_version), render)
+    return body

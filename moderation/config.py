@@ -1,0 +1,88 @@
+"""Configuration from environment variables, with documented defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LANGUAGES = ("en", "es", "pt")
+
+
+def instance_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where all local state lives: database, secret key, learned models (`TERTULIA_INSTANCE`)."""
+    return Path(environ.get("TERTULIA_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+
+
+def database_url(environ: Mapping[str, str] = os.environ) -> str:
+    """`DATABASE_URL`, or SQLite in the instance folder. `postgres://` is accepted as PostgreSQL."""
+    url = environ.get("DATABASE_URL") or f"sqlite:///{instance_path(environ) / 'tertulia.sqlite3'}"
+    # Heroku-style URLs name the scheme `postgres`; SQLAlchemy wants the driver spelled out.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def secret_key(folder: Path) -> str:
+    """`SECRET_KEY` from the environment, else one generated once into the instance folder."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        # Exclusive create: two workers starting together must not overwrite each other's key.
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass
+    return path.read_text().strip()
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """`"en, es,pt"` -> `("en", "es", "pt")`; order kept, duplicates and blanks dropped."""
+    codes: list[str] = []
+    for part in value.split(","):
+        code = part.strip().lower()
+        if code and code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The application's settings as read from the environment."""
+    folder = instance_path(environ)
+    return {
+        "TERTULIA_INSTANCE": folder,
+        "DATABASE_URL": database_url(environ),
+        "TERTULIA_LANGUAGES": parse_languages(
+            environ.get("TERTULIA_LANGUAGES", ",".join(DEFAULT_LANGUAGES))
+        ),
+        # Unset means the threshold recommended with the bundled model (see its JSON sidecar).
+        "TERTULIA_SPAM_THRESHOLD": (
+            float(environ["TERTULIA_SPAM_THRESHOLD"])
+            if environ.get("TERTULIA_SPAM_THRESHOLD")
+            else None
+        ),
+        "TERTULIA_TRUSTED_PROXIES": int(environ.get("TERTULIA_TRUSTED_PROXIES", "0")),
+        # Off by default: nothing reaches the public unreviewed unless the operator says so.
+        "TERTULIA_PUBLISH_UNREVIEWED": _flag(environ.get("TERTULIA_PUBLISH_UNREVIEWED", "")),
+        "TERTULIA_COMMENT_RATE_LIMIT": environ.get(
+            "TERTULIA_COMMENT_RATE_LIMIT", "5 per minute;60 per hour"
+        ),
+        "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": environ.get("TERTULIA_RATELIMIT_STORAGE", "memory://"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }

@@ -1,0 +1,61 @@
+"""One error handler that answers JSON to the API and HTML to people."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from moderation.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Where a rejected POST re-renders the commenter's form instead of an error page, so nothing
+# typed is lost (an expired CSRF token, a rate limit).
+_FORM_ENDPOINTS = {"public.post_comment"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_http_error(error: HTTPException) -> Response | tuple[Response | str, int]:
+    """Render an HTTP error as JSON or HTML."""
+    status = error.code or 500
+    if _wants_json():
+        return jsonify(errors={"request": error.description or error.name}), status
+    if request.endpoint in _FORM_ENDPOINTS and request.view_args:
+        return _refill_comment_form(error, status)
+    return render_template("errors/error.html", error=error, status=status), status
+
+
+def _refill_comment_form(error: HTTPException, status: int) -> tuple[str, int]:
+    from moderation.articles import article_or_404
+    from moderation.pipeline import FIELDS
+    from moderation.public.views import render_article
+
+    typed = {name: request.form.get(name, "") for name in FIELDS}
+    message = (
+        "Your session expired before you sent this. Please send it again."
+        if isinstance(error, CSRFError)
+        else "You are commenting too fast. Please wait a minute and send it again."
+        if status == 429
+        else error.description or error.name
+    )
+    found = article_or_404(str((request.view_args or {})["slug"]))
+    return render_article(found, typed, {"form": message}, status=status)
+
+
+def handle_unexpected(error: Exception) -> Response | tuple[Response | str, int]:
+    """Log the failure, roll back whatever the request half-wrote, answer 500."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on `app`."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

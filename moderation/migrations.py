@@ -1,0 +1,27 @@
+"""Run the Alembic migrations in `migrations/` against a database URL."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from moderation.config import PROJECT_ROOT
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for `url`, without needing alembic.ini on the path."""
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    # `%` would be read as interpolation by configparser (passwords often contain it).
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at `url` up to `revision`."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrate the database at `url` down to `revision`."""
+    command.downgrade(alembic_config(url), revision)

@@ -1,0 +1,22 @@
+"""Submission -> checks (language, spam, rules) -> status; no Flask imports."""
+
+from moderation.pipeline.checks import UNCLASSIFIED, CheckResult
+from moderation.pipeline.decisions import ACTIONS, NotAllowed, decide, decide_many
+from moderation.pipeline.service import Pipeline, fingerprint, hash_client_ip
+from moderation.pipeline.submission import FIELDS, Submission, ValidationFailed, validate
+
+__all__ = [
+    "ACTIONS",
+    "FIELDS",
+    "UNCLASSIFIED",
+    "CheckResult",
+    "NotAllowed",
+    "Pipeline",
+    "Submission",
+    "ValidationFailed",
+    "decide",
+    "decide_many",
+    "fingerprint",
+    "hash_client_ip",
+    "validate",
+]

@@ -1,0 +1,95 @@
+"""What a moderator sees in each folder, in what order (no Flask: plain queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from models import Comment, CommentStatus, Decision, Moderator
+
+PAGE_SIZE = 50
+
+# Folder name in the URL -> status listed there. Pending is the queue proper.
+FOLDERS: dict[str, CommentStatus] = {
+    "pending": CommentStatus.PENDING,
+    "spam": CommentStatus.SPAM,
+    "rejected": CommentStatus.REJECTED,
+    "approved": CommentStatus.APPROVED,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a folder."""
+
+    comments: Sequence[Comment]
+    total: int
+    page: int
+    pages: int
+    languages: dict[str, int]  # language code -> comments in this folder
+
+
+def folder_page(
+    session: Session,
+    moderator: Moderator,
+    status: CommentStatus,
+    language: str | None = None,
+    page: int = 1,
+) -> Page:
+    """A page of one folder: the moderator's own languages first, then oldest first.
+
+    Pending work is served oldest first so nothing waits forever; the decided folders show the
+    newest first, since that is what a moderator comes back to check.
+    """
+    where = [Comment.status == status]
+    if language:
+        where.append(Comment.language == language)
+    order = []
+    own = moderator.language_list
+    if own and not moderator.is_admin:
+        order.append(case((Comment.language.in_(own), 0), else_=1))
+    order.append(
+        Comment.created_at if status is CommentStatus.PENDING else Comment.created_at.desc()
+    )
+    order.append(Comment.id)
+
+    total = session.scalar(select(func.count(Comment.id)).where(*where)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    comments = session.scalars(
+        select(Comment)
+        .options(
+            joinedload(Comment.article),
+            selectinload(Comment.decisions).joinedload(Decision.moderator),
+        )
+        .where(*where)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    counts = session.execute(
+        select(Comment.language, func.count(Comment.id))
+        .where(Comment.status == status)
+        .group_by(Comment.language)
+    ).all()
+    languages = {code: count for code, count in sorted(counts, key=lambda row: (-row[1], row[0]))}
+    return Page(comments, total, page, pages, languages)
+
+
+def folder_counts(session: Session) -> dict[str, int]:
+    """How many comments each folder holds."""
+    rows = session.execute(select(Comment.status, func.count(Comment.id)).group_by(Comment.status))
+    by_status = {status: count for status, count in rows.all()}
+    return {name: by_status.get(status, 0) for name, status in FOLDERS.items()}
+
+
+def comments_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Comment]:
+    """The comments with these ids (unknown ids are ignored)."""
+    if not ids:
+        return []
+    return session.scalars(
+        select(Comment).options(joinedload(Comment.article)).where(Comment.id.in_(ids))
+    ).all()

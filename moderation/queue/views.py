@@ -1,0 +1,92 @@
+"""Queue pages and moderator actions: thin views over `listing` and `pipeline.decisions`."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from models import Comment
+from moderation.auth.session import current_moderator, login_required
+from moderation.extensions import db
+from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many
+from moderation.queue import bp
+from moderation.queue.listing import FOLDERS, comments_by_ids, folder_counts, folder_page
+from moderation.security import safe_next
+
+
+@bp.get("/", defaults={"folder": "pending"})
+@bp.get("/<folder>")
+@login_required
+def index(folder: str) -> str:
+    """A folder of comments: pending (the queue), spam, rejected or approved."""
+    if folder not in FOLDERS:
+        abort(404)
+    moderator = current_moderator()
+    assert moderator is not None
+    language = request.args.get("language") or None
+    page = folder_page(
+        db.session,
+        moderator,
+        FOLDERS[folder],
+        language=language,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "queue/index.html",
+        folder=folder,
+        page=page,
+        language=language,
+        counts=folder_counts(db.session),
+        moderator=moderator,
+        actions=ACTIONS,
+    )
+
+
+def _back(folder: str) -> str:
+    return safe_next(request.form.get("next"), url_for("queue.index", folder=folder))
+
+
+@bp.post("/comments/<int:comment_id>/<action>")
+@login_required
+def act(comment_id: int, action: str) -> BaseResponse:
+    """Approve, reject, mark as spam or requeue one comment."""
+    if action not in ACTIONS:
+        abort(404)
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    folder = comment.status.value
+    try:
+        decide(
+            db.session,
+            comment,
+            ACTIONS[action],
+            current_moderator(),
+            request.form.get("reason", ""),
+        )
+    except NotAllowed as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(f"Comment {comment.id} by {comment.author_name}: {ACTIONS[action].value}.", "success")
+    return redirect(_back(folder))
+
+
+@bp.post("/bulk")
+@login_required
+def bulk() -> BaseResponse:
+    """Apply one action to every selected comment, in one transaction."""
+    action = request.form.get("action", "")
+    folder = request.form.get("folder", "pending")
+    if action not in ACTIONS:
+        flash("Choose an action for the selected comments.", "error")
+        return redirect(_back(folder))
+    ids = [int(value) for value in request.form.getlist("comment_id") if value.isdigit()]
+    comments = comments_by_ids(db.session, ids)
+    if not comments:
+        flash("Select at least one comment.", "error")
+        return redirect(_back(folder))
+    changed = decide_many(db.session, comments, ACTIONS[action], current_moderator())
+    db.session.commit()
+    flash(f"{changed} comment(s): {ACTIONS[action].value}.", "success")
+    return redirect(_back(folder))

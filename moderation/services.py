@@ -1,0 +1,46 @@
+"""The per-process services the views use: detector, spam model, pipeline and thread cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from moderation.language import LanguageDetector
+from moderation.pipeline import Pipeline
+from moderation.spam import SpamModel
+from moderation.threads import RenderCache
+
+
+@dataclass(frozen=True)
+class Services:
+    """Built once at start-up: the detector and model are expensive and thread-safe."""
+
+    detector: LanguageDetector
+    pipeline: Pipeline
+    threads: RenderCache
+
+
+def build_services(settings: Mapping[str, Any]) -> Services:
+    """Build the services for one application from its settings."""
+    detector = LanguageDetector(settings["TERTULIA_LANGUAGES"])
+    model = SpamModel.bundled()
+    # The client-address key is derived from the secret key, so rotating one rotates the other.
+    ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
+    pipeline = Pipeline(
+        detector=detector,
+        spam_model=lambda: model,
+        spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
+        ip_key=ip_key,
+        publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
+    )
+    return Services(detector=detector, pipeline=pipeline, threads=RenderCache())
+
+
+def services() -> Services:
+    """The current application's services."""
+    found: Services = current_app.extensions["tertulia"]
+    return found

@@ -1,0 +1,97 @@
+"""Published threads: approved comments nested by reply, and a cache of their rendered forms."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Article, Comment, CommentStatus
+
+# The only comment fields that leave the server. The email, and anything derived from it,
+# is deliberately absent; so are the client hash, user agent and moderation internals.
+PUBLIC_FIELDS = ("id", "parent_id", "author_name", "body", "body_html", "language", "created_at")
+
+
+@dataclass(slots=True)
+class ThreadNode:
+    """A published comment and its published replies."""
+
+    comment: Comment
+    replies: list[ThreadNode] = field(default_factory=list)
+
+
+def published_comments(session: Session, article: Article) -> list[Comment]:
+    """The article's approved comments, oldest first."""
+    query = (
+        select(Comment)
+        .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return list(session.scalars(query))
+
+
+def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
+    """Nest comments under their parents; a reply whose parent is not published stands alone."""
+    nodes = {comment.id: ThreadNode(comment) for comment in comments}
+    roots: list[ThreadNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
+        (parent.replies if parent else roots).append(node)
+    return roots
+
+
+def _iso(moment: datetime) -> str:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def public_comment(comment: Comment) -> dict[str, Any]:
+    """A comment as the public API shows it: only `PUBLIC_FIELDS`."""
+    return {
+        "id": comment.id,
+        "parent_id": comment.parent_id,
+        "author_name": comment.author_name,
+        "body": comment.body,
+        "body_html": comment.body_html,
+        "language": comment.language,
+        "created_at": _iso(comment.created_at),
+    }
+
+
+class RenderCache:
+    """A small LRU of rendered threads keyed by (kind, article id, thread version).
+
+    The version lives in the database and changes with every publication, so each worker's cache
+    is correct without any cross-process invalidation: a stale key is simply never asked for again.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, int], render: Callable[[], Any]) -> Any:
+        """The cached value for `key`, rendering and storing it on a miss."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = render()
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget everything (tests, and after a schema change)."""
+        with self._lock:
+            self._entries.clear()
