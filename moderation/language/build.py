@@ -1,0 +1,178 @@
+"""Rebuild the committed language model from wordfreq: `python -m moderation.language.build`."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import hashlib
+import json
+import math
+import re
+import sys
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+MODEL_LANGUAGES = ("en", "es", "pt", "fr", "it", "de", "ca", "nl")
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MODEL_PATH = DATA_DIR / "model.json.gz"
+SIDECAR_PATH = DATA_DIR / "model.meta.json"
+FORMAT = 1
+# Log-probabilities are stored as int16 hundredths of a nat: 0.01 is far below any margin
+# that decides a language, and it halves the file against float32.
+SCALE = 100
+BOS, EOS = "^", "$"
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+Document = dict[str, object]
+
+
+def _pack(matrix: np.ndarray) -> str:
+    clipped = np.clip(np.round(matrix * SCALE), -32767, 0).astype("<i2")
+    return base64.b64encode(clipped.tobytes()).decode("ascii")
+
+
+def _frequency_list(language: str) -> list[tuple[str, float]]:
+    """Return (word, frequency) for the alphabetic words wordfreq knows, most frequent first."""
+    import wordfreq  # build-time only: the service reads the derived table
+
+    size = "large" if language in wordfreq.available_languages("large") else "small"
+    pairs = wordfreq.get_frequency_dict(language, wordlist=size).items()
+    return [(w, f) for w, f in pairs if _WORD.fullmatch(w) and w == w.lower()]
+
+
+def _char_events(word: str, order: int) -> list[tuple[str, str]]:
+    padded = BOS * (order - 1) + word + EOS
+    return [(padded[i - order + 1 : i], padded[i]) for i in range(order - 1, len(padded))]
+
+
+class _CharCounts:
+    """Counts of (history, char) for every history length up to order-1, for one language."""
+
+    def __init__(self, words: list[str], order: int) -> None:
+        self.order = order
+        self.joint: Counter[str] = Counter()
+        self.history: Counter[str] = Counter()
+        for word in words:
+            for history, char in _char_events(word, order):
+                for start in range(len(history) + 1):
+                    h = history[start:]
+                    self.joint[h + char] += 1
+                    self.history[h] += 1
+        self.alphabet = {key for key in self.joint if len(key) == 1}
+
+
+def _interpolated(counts: _CharCounts, keys: list[str], beta: float, vocab: int) -> np.ndarray:
+    """Return log P(char | history) for each key, interpolating every order down to unigrams."""
+    total = counts.history[""]
+    cache: dict[str, float] = {}
+
+    def prob(key: str) -> float:
+        if key in cache:
+            return cache[key]
+        if len(key) == 1:
+            value = (counts.joint[key] + 1.0) / (total + vocab)
+        else:
+            lower = prob(key[1:])
+            value = (counts.joint[key] + beta * lower) / (counts.history[key[:-1]] + beta)
+        cache[key] = value
+        return value
+
+    return np.array([math.log(prob(k)) for k in keys])
+
+
+def build(
+    words: int, char_words: int, order: int, beta: float
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Return the model document and its sidecar metadata."""
+    lists = {lang: _frequency_list(lang) for lang in MODEL_LANGUAGES}
+    counts = {
+        lang: _CharCounts([w for w, _ in lists[lang][:char_words]], order)
+        for lang in MODEL_LANGUAGES
+    }
+    alphabet = sorted(set().union(*(c.alphabet for c in counts.values())))
+    vocab = len(alphabet) + 1
+    keys = sorted(set().union(*(c.joint for c in counts.values())))
+    histories = sorted(set().union(*(c.history for c in counts.values())) - {""})
+    ngram_rows = np.stack(
+        [_interpolated(counts[lang], keys, beta, vocab) for lang in MODEL_LANGUAGES], axis=1
+    )
+    # Weight left for the shorter history when the longer one was seen: beta / (C(h) + beta).
+    backoff_rows = np.array(
+        [
+            [math.log(beta / (counts[lang].history[h] + beta)) for lang in MODEL_LANGUAGES]
+            for h in histories
+        ]
+    )
+    unknown = [math.log(1.0 / (counts[lang].history[""] + vocab)) for lang in MODEL_LANGUAGES]
+    word_tables: Document = {}
+    oov_mass = []
+    for lang in MODEL_LANGUAGES:
+        total = sum(f for _, f in lists[lang])
+        top = lists[lang][:words]
+        kept = sum(f for _, f in top)
+        oov_mass.append(math.log(max(1.0 - kept / total, 1e-6)))
+        word_tables[lang] = {
+            "words": "\n".join(w for w, _ in top),
+            "logp": _pack(np.log(np.array([f / total for _, f in top]))),
+        }
+    model: Document = {
+        "format": FORMAT,
+        "languages": list(MODEL_LANGUAGES),
+        "order": order,
+        "scale": SCALE,
+        "bos": BOS,
+        "eos": EOS,
+        "words": word_tables,
+        "oov_logmass": oov_mass,
+        "ngrams": {"keys": "\n".join(keys), "logp": _pack(ngram_rows)},
+        "backoff": {"keys": "\n".join(histories), "logp": _pack(backoff_rows)},
+        "unknown": unknown,
+    }
+    meta: Document = {
+        "format": FORMAT,
+        "languages": list(MODEL_LANGUAGES),
+        "parameters": {"words": words, "char_words": char_words, "order": order, "beta": beta},
+        "source": f"wordfreq {metadata.version('wordfreq')} (data CC BY-SA 4.0, docs/language.md)",
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+        "sizes": {"ngrams": len(keys), "histories": len(histories)},
+    }
+    return model, meta
+
+
+def write(model: Document, meta: Document, path: Path = MODEL_PATH) -> None:
+    """Write the model as gzip JSON with a fixed mtime, so a rebuild is byte for byte the same."""
+    raw = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out, gzip.GzipFile(fileobj=out, mode="wb", mtime=0, filename="") as gz:
+        gz.write(raw)
+    meta = {**meta, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    SIDECAR_PATH.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse options, build, write."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--words", type=int, default=30000, help="most frequent words kept per language"
+    )
+    parser.add_argument(
+        "--char-words", type=int, default=60000, help="words the letter model learns from"
+    )
+    parser.add_argument("--order", type=int, default=4, help="letters of context + 1")
+    parser.add_argument(
+        "--beta", type=float, default=2.0, help="weight given to the shorter context"
+    )
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    model, meta = build(args.words, args.char_words, args.order, args.beta)
+    write(model, meta, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} kB)")
+
+
+if __name__ == "__main__":
+    main()
