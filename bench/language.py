@@ -151,6 +151,23 @@ def with_priors(detector: LanguageDetector, corpus: Corpus, wrong: bool) -> Scor
     return results
 
 
+def foreign(detector: LanguageDetector) -> str:
+    """Tell how often text is called "not moderated here": right for others, wrong for ours."""
+    corpus = test_corpus(EIGHT)
+    lines = ["| language | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
+    for lang in EIGHT:
+        cells = []
+        for kind in KINDS:
+            results = [detector.detect(text) for text in corpus[kind][lang]]
+            flagged = sum(not r.moderated for r in results)
+            named = sum(not r.moderated and r.code == lang for r in results)
+            cells.append(f"{_pct(flagged, len(results))} ({_pct(named, len(results))})")
+        lines.append(f"| {lang} | " + " | ".join(cells) + " |")
+    site = ",".join(detector.languages)
+    head = f'**Flagged "language not moderated here" by a {site} site** — % (named right %)'
+    return "\n".join([head, "", *lines])
+
+
 def report(
     title: str, languages: tuple[str, ...], corpus: Corpus, args: argparse.Namespace
 ) -> None:
@@ -163,6 +180,8 @@ def report(
     scores, ours = run(detect, corpus)
     print(table(f"Tertulia, {title} ({','.join(languages)})", scores))
     print(f"\n{ours:.0f} µs per detection; answers digest {digest(scores)}\n")
+    if languages == SITE and not args.dev:
+        print(foreign(detector) + "\n")
     if args.priors:
         for label, wrong in (("the true", False), ("a wrong", True)):
             print(

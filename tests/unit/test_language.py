@@ -198,6 +198,21 @@ def test_foreign_script_gets_a_reason(detector: LanguageDetector) -> None:
     assert result.reason == "language not moderated here: ru"
 
 
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("pl", "Dziękuję bardzo za ten artykuł, bardzo mi się podobał i zgadzam się z autorem."),
+        ("tr", "Bu makale için çok teşekkür ederim, çok beğendim ve yazara katılıyorum."),  # noqa: RUF001
+    ],
+)
+def test_a_language_outside_the_model_is_named(
+    detector: LanguageDetector, code: str, text: str
+) -> None:
+    # The word + letter model knows eight languages; langdetect names the other Latin-script ones.
+    result = detector.detect(text)
+    assert (result.code, result.moderated) == (code, False)
+
+
 def test_a_site_language_is_moderated_with_a_readable_reason() -> None:
     result = LanguageDetector(("en", "fr")).detect("Je suis tout à fait d'accord avec vous.")
     assert (result.code, result.moderated) == ("fr", True)
