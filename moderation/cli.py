@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -95,6 +95,7 @@ def moderators_add(email: str, password: str | None, role: str, languages: str) 
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Seed the demo articles, comments and moderator (safe to run twice)."""
     from moderation.demo import seed

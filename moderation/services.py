@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,9 +25,15 @@ class Services:
     threads: RenderCache
 
 
+@functools.cache
+def detector_for(languages: tuple[str, ...]) -> LanguageDetector:
+    """One detector per language set per process: it is immutable and thread-safe."""
+    return LanguageDetector(languages)
+
+
 def build_services(settings: Mapping[str, Any]) -> Services:
     """Build the services for one application from its settings."""
-    detector = LanguageDetector(settings["TERTULIA_LANGUAGES"])
+    detector = detector_for(tuple(settings["TERTULIA_LANGUAGES"]))
     model = SpamModel.bundled()
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()

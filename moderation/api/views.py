@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from models import CommentStatus
 from moderation.api import bp
@@ -49,7 +50,7 @@ def post_comment(slug: str) -> tuple[Response, int]:
 
 
 @bp.get("/articles/<slug>/comments")
-def list_comments(slug: str) -> Response:
+def list_comments(slug: str) -> BaseResponse:
     """The article's published comments, oldest first, with only the public fields."""
     found = article_or_404(slug)
     response = Response(thread_json(found), mimetype="application/json")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from models import Comment, CommentStatus, Decision, Moderator
 
@@ -47,7 +48,7 @@ def folder_page(
     where = [Comment.status == status]
     if language:
         where.append(Comment.language == language)
-    order = []
+    order: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
     own = moderator.language_list
     if own and not moderator.is_admin:
         order.append(case((Comment.language.in_(own), 0), else_=1))

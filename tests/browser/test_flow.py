@@ -1,0 +1,128 @@
+"""The whole loop in a real Chromium: comment, sign in, approve by keyboard, read the thread."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from moderation.extensions import db
+from tests.factories import Factory
+
+CHROMIUM = os.environ.get("TERTULIA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM} (apt chromium)"
+    ),
+]
+# The flags the sandboxed machine needs: no sandbox as root, and no calls home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_server(app_factory: Any) -> Iterator[str]:
+    """The app served on a free localhost port in a thread."""
+    app = app_factory()
+    with app.app_context():
+        factory = Factory(db.session)
+        factory.article(slug="presupuesto", language="es")
+        factory.moderator(email="mod@example.org", password="correct horse", languages="es")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(live_server: str) -> Iterator[Any]:
+    """A fresh Chromium page; fails the test on any console error."""
+    from playwright.sync_api import ConsoleMessage, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(base_url=live_server)
+        page = context.new_page()
+        errors: list[str] = []
+
+        def console(message: ConsoleMessage) -> None:
+            # A 422 is the form answering bad input, which a test provokes on purpose.
+            if message.type == "error" and "422" not in message.text:
+                errors.append(message.text)
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        context.close()
+        browser.close()
+        assert errors == []
+
+
+def test_comment_is_moderated_by_keyboard_and_published(page: Any) -> None:
+    page.goto("/articles/presupuesto")
+    page.fill("#name", "Lucía")
+    page.fill("#email", "lucia.browser@example.org")
+    page.fill("#body", "Un comentario *escrito* en el navegador.")
+    page.click("button[type=submit]")
+    assert "awaiting moderation" in page.inner_text(".flash")
+    assert "escrito" not in page.inner_text("#comments")
+
+    page.goto("/queue/")
+    page.fill("#email", "mod@example.org")
+    page.fill("#password", "correct horse")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/queue/")
+    assert "lucia.browser@example.org" in page.inner_text(".queue")
+    page.keyboard.press("a")
+    page.wait_for_selector(".flash")
+    assert "approved" in page.inner_text(".flash")
+    assert page.locator(".queue .item").count() == 0
+
+    page.goto("/articles/presupuesto")
+    assert page.inner_html("#comments .body").strip() == (
+        "<p>Un comentario <em>escrito</em> en el navegador.</p>"
+    )
+    assert "lucia.browser@example.org" not in page.content()
+
+
+def test_invalid_form_keeps_the_text_in_the_browser(page: Any) -> None:
+    page.goto("/articles/presupuesto")
+    page.fill("#name", "Lucía")
+    page.fill("#email", "not-an-email")
+    page.fill("#body", "Texto que no quiero perder")
+    page.click("button[type=submit]")
+    assert page.input_value("#body") == "Texto que no quiero perder"
+    assert "does not look like an email" in page.inner_text("#email-error")
+
+
+def test_bulk_select_all_and_apply(page: Any, live_server: str) -> None:
+    for n in range(3):
+        page.goto("/articles/presupuesto")
+        page.fill("#name", f"Lector {n}")
+        page.fill("#email", f"lector{n}@example.org")
+        page.fill("#body", f"Comentario número {n} sobre el presupuesto")
+        page.click("button[type=submit]")
+    page.goto("/login")
+    page.fill("#email", "mod@example.org")
+    page.fill("#password", "correct horse")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/queue/")
+    page.check("#select-all")
+    page.select_option("select[name=action]", "reject")
+    page.click(".bulk button[type=submit]")
+    assert "3 comment(s): rejected" in page.inner_text(".flash")

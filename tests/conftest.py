@@ -1,0 +1,146 @@
+"""Fixtures: an application per test with its own database, clients, and a login helper.
+
+SQLite by default (a new file per test). When DATABASE_URL names PostgreSQL, the suite migrates
+that database once and empties every table after each test: point it at a throwaway database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from models import Base
+from moderation import create_app, migrations
+from moderation.config import database_url
+from moderation.extensions import db, limiter
+from tests.factories import Factory
+
+POSTGRES_URL = database_url() if os.environ.get("DATABASE_URL") else None
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def pytest_report_header() -> str:
+    """Say which database the suite runs against."""
+    return f"database: {'PostgreSQL' if POSTGRES_URL else 'SQLite (a file per test)'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str | None]:
+    """Migrate the PostgreSQL test database down and up once per run (None on SQLite)."""
+    if POSTGRES_URL is None:
+        yield None
+        return
+    migrations.downgrade(POSTGRES_URL, "base")
+    migrations.upgrade(POSTGRES_URL, "head")
+    yield POSTGRES_URL
+
+
+def test_settings(tmp_path: Path, url: str) -> dict[str, Any]:
+    """Settings every test app shares; tests override what they exercise."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "TERTULIA_INSTANCE": tmp_path / "instance",
+        "TERTULIA_COMMENT_RATE_LIMIT": "1000 per minute",
+        "TERTULIA_LOGIN_RATE_LIMIT": "1000 per minute",
+    }
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path, postgres_schema: str | None) -> Iterator[Any]:
+    """Build apps on this test's database: `app_factory(**overrides)`."""
+    url = postgres_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if postgres_schema is None:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+    built: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        app = create_app({**test_settings(tmp_path, url), **overrides})
+        limiter.reset()
+        built.append(app)
+        return app
+
+    yield build
+
+    for app in built:
+        with app.app_context():
+            db.engine.dispose()
+    if postgres_schema is not None:
+        engine = create_engine(postgres_schema)
+        names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory: Any) -> Flask:
+    """The application under test, with CSRF on as in production."""
+    built: Flask = app_factory()
+    return built
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs `flask` commands against the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def factory(app: Flask) -> Iterator[Factory]:
+    """Creates rows directly in the test database, in a session of its own.
+
+    No application context stays pushed: requests made by the test client then get their own
+    context, session and `g`, exactly as in production.
+    """
+    session = app.extensions["tertulia.db"]()
+    yield Factory(session)
+    session.close()
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Load `path` and return the CSRF token of its form, as a browser would."""
+    page = client.get(path)
+    match = CSRF_INPUT.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Auth:
+    """Signs a moderator in and out through the real login form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str = "mod@example.org", password: str = "correct horse") -> Any:
+        token = csrf_token(self._client, "/login")
+        return self._client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def logout(self) -> Any:
+        token = csrf_token(self._client, "/queue/")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    """Login helper for `client`."""
+    return Auth(client)

@@ -1,0 +1,43 @@
+"""Comment markdown renders to safe HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from moderation.markdown import render_markdown
+
+EVENT_HANDLER_IN_TAG = re.compile(r"<[^>]*\son\w+=")
+
+
+def test_formatting_survives() -> None:
+    html = render_markdown("**bold** and *em*\n\n> quoted\n\n- one\n- two")
+    for tag in ("<strong>bold</strong>", "<em>em</em>", "<blockquote>", "<li>one</li>"):
+        assert tag in html
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[click](javascript:alert(1))",
+        '<a href="https://e.example" onclick="alert(1)">x</a>',
+        "<iframe src=https://e.example></iframe>",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    ],
+)
+def test_active_content_never_renders(attack: str) -> None:
+    html = render_markdown(attack).lower()
+    for tag in ("<script", "<img", "<iframe"):
+        assert tag not in html
+    assert not EVENT_HANDLER_IN_TAG.search(html)
+    assert 'href="javascript' not in html
+    assert 'href="data:' not in html
+
+
+def test_links_are_marked_user_generated() -> None:
+    html = render_markdown("[site](https://example.org)")
+    assert 'href="https://example.org"' in html
+    assert 'rel="nofollow ugc noopener noreferrer"' in html

@@ -1,0 +1,152 @@
+"""The submission pipeline on a real database, detector and classifier."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from models import Article, Comment, CommentStatus
+from moderation.extensions import db
+from moderation.language import LanguageDetector
+from moderation.pipeline import Pipeline, Submission, ValidationFailed
+from moderation.services import services
+from moderation.spam import SpamModel
+from tests.factories import Factory
+
+SPAM = (
+    "BEST PRICES!!! Buy cheap followers and backlinks now at http://cheap-seo.example "
+    "http://cheap-seo.example/offer call +1 800 555 0199 customer service number"
+)
+GENUINE = "Me parece una vergüenza que el gobierno esconda estos datos. Exijo que los publiquen."
+
+
+@pytest.fixture
+def pipeline(app: Flask) -> Iterator[Pipeline]:
+    with app.app_context():
+        yield services().pipeline
+
+
+@pytest.fixture
+def article(factory: Factory) -> Article:
+    return factory.article(language="es")
+
+
+def submit(pipeline: Pipeline, article: Article, body: str, **extra: Any) -> Comment:
+    fields: dict[str, Any] = {"name": "Ana", "email": "ana@example.org", "body": body, **extra}
+    return pipeline.submit(session_of(article), article, Submission(**fields))
+
+
+def session_of(row: object) -> Session:
+    session = Session.object_session(row)
+    assert session is not None
+    return session
+
+
+def test_genuine_comment_waits_in_the_queue_with_its_reasons(
+    pipeline: Pipeline, article: Article
+) -> None:
+    comment = submit(pipeline, article, GENUINE, client_ip="198.51.100.7")
+    assert comment.status is CommentStatus.PENDING
+    assert comment.language == "es"
+    assert comment.spam_score is not None and comment.spam_score < 0.5
+    checks = [reason["check"] for reason in comment.reasons]
+    assert checks[:2] == ["language", "spam"]
+    assert all(reason["reason"] for reason in comment.reasons)
+    assert comment.client_ip_hash and "198.51" not in comment.client_ip_hash
+    assert comment.published_at is None
+
+
+def test_spam_above_the_threshold_goes_to_the_spam_folder(
+    pipeline: Pipeline, article: Article
+) -> None:
+    comment = submit(pipeline, article, SPAM)
+    assert comment.status is CommentStatus.SPAM
+    spam = next(reason for reason in comment.reasons if reason["check"] == "spam")
+    assert spam["band"] == "spam" and spam["flag"]
+
+
+def test_threshold_setting_decides_the_folder(pipeline: Pipeline, article: Article) -> None:
+    strict = dataclasses.replace(pipeline, spam_threshold=0.0)
+    assert submit(strict, article, GENUINE).status is CommentStatus.SPAM
+    lenient = dataclasses.replace(pipeline, spam_threshold=1.01)
+    assert submit(lenient, article, SPAM + " again").status is CommentStatus.PENDING
+
+
+def test_failing_detector_keeps_the_comment_unclassified(
+    pipeline: Pipeline, article: Article, caplog: pytest.LogCaptureFixture
+) -> None:
+    with mock.patch.object(LanguageDetector, "detect", side_effect=RuntimeError("boom")):
+        comment = submit(pipeline, article, GENUINE)
+    assert comment.status is CommentStatus.PENDING
+    assert comment.language == "und"
+    assert any("unclassified" in reason["reason"] for reason in comment.reasons)
+    assert "language detector failed" in caplog.text
+
+
+def test_failing_classifier_keeps_the_comment_unclassified(
+    pipeline: Pipeline, article: Article, caplog: pytest.LogCaptureFixture
+) -> None:
+    with mock.patch.object(SpamModel, "score", side_effect=RuntimeError("boom")):
+        comment = submit(pipeline, article, SPAM)
+    assert comment.status is CommentStatus.PENDING
+    assert comment.spam_score is None and comment.is_unclassified
+    assert any(reason["reason"].startswith("unclassified") for reason in comment.reasons)
+    assert "spam classifier failed" in caplog.text
+
+
+def test_publishing_unreviewed_is_opt_in_and_only_for_clean_comments(
+    pipeline: Pipeline, article: Article
+) -> None:
+    version = article.thread_version
+    assert submit(pipeline, article, GENUINE).status is CommentStatus.PENDING
+    open_site = dataclasses.replace(pipeline, publish_unreviewed=True)
+    published = submit(open_site, article, GENUINE + " Gracias.")
+    assert published.status is CommentStatus.APPROVED
+    assert published.published_at is not None
+    assert article.thread_version == version + 1
+    assert submit(open_site, article, SPAM).status is CommentStatus.SPAM
+    with mock.patch.object(SpamModel, "score", side_effect=RuntimeError("boom")):
+        assert submit(open_site, article, "Otro comentario.").status is CommentStatus.PENDING
+
+
+def test_reply_must_be_to_a_published_comment_of_the_same_article(
+    pipeline: Pipeline, article: Article, factory: Factory
+) -> None:
+    other = factory.article()
+    published = factory.comment(article, status=CommentStatus.APPROVED)
+    pending = factory.comment(article)
+    elsewhere = factory.comment(other, status=CommentStatus.APPROVED)
+    assert submit(pipeline, article, GENUINE, parent_id=published.id).parent_id == published.id
+    for parent in (pending.id, elsewhere.id, 999_999):
+        with pytest.raises(ValidationFailed) as caught:
+            submit(pipeline, article, GENUINE, parent_id=parent)
+        assert "parent_id" in caught.value.errors
+
+
+def test_a_failed_write_leaves_no_row(pipeline: Pipeline, article: Article) -> None:
+    def refuse(session: Session, *_: Any) -> None:
+        raise RuntimeError("disk full")
+
+    session = session_of(article)
+    event.listen(session, "before_flush", refuse)
+    with pytest.raises(RuntimeError):
+        submit(pipeline, article, GENUINE)
+    event.remove(session, "before_flush", refuse)
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_priors_reach_the_detector(pipeline: Pipeline, factory: Factory) -> None:
+    portuguese = factory.article(language="pt")
+    with mock.patch.object(
+        LanguageDetector, "detect", autospec=True, side_effect=LanguageDetector.detect
+    ) as detect:
+        comment = submit(pipeline, portuguese, "Obrigado!", page_language="pt")
+    assert detect.call_args.kwargs["priors"] == ("pt", "pt")
+    assert comment.language == "pt"

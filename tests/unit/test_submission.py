@@ -1,0 +1,66 @@
+"""Field-by-field validation of what a commenter sends."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.pipeline import Submission, ValidationFailed, validate
+
+GOOD = {"name": "Lucía", "email": "lucia@example.org", "body": "Muy buen artículo."}
+
+
+def errors_for(raw: dict[str, object]) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as caught:
+        validate(raw)
+    return caught.value.errors
+
+
+def test_valid_submission_is_stripped() -> None:
+    found = validate({"name": "  Lucía ", "email": " lucia@example.org", "body": " Hola \n"})
+    assert found == Submission(name="Lucía", email="lucia@example.org", body="Hola")
+
+
+def test_every_missing_field_gets_its_own_message() -> None:
+    errors = errors_for({})
+    assert set(errors) == {"name", "email", "body"}
+    assert "never published" in errors["email"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "x" * 81, "at most 80"),
+        ("name", 42, "must be text"),
+        ("email", "not-an-email", "does not look like an email"),
+        ("email", "two@@example.org", "does not look like an email"),
+        ("email", "a b@example.org", "does not look like an email"),
+        ("email", "a@" + "b" * 250 + ".org", "does not look like an email"),
+        ("body", "   ", "Please write"),
+        ("body", "y" * 5001, "at most 5000"),
+        ("body", ["list"], "must be text"),
+        ("parent_id", "abc", "comment number"),
+        ("parent_id", True, "comment number"),
+        ("parent_id", -3, "comment number"),
+        ("parent_id", 2**40, "comment number"),
+        ("page_language", "english please", "language code"),
+    ],
+)
+def test_bad_field_is_named_with_a_message(field: str, value: object, message: str) -> None:
+    errors = errors_for({**GOOD, field: value})
+    assert list(errors) == [field]
+    assert message in errors[field]
+
+
+@pytest.mark.parametrize("value", [7, "7", " 7 "])
+def test_parent_id_accepts_numbers_and_digit_strings(value: object) -> None:
+    assert validate({**GOOD, "parent_id": value}).parent_id == 7
+
+
+def test_client_details_are_kept_and_user_agent_is_truncated() -> None:
+    found = validate(GOOD, client_ip="203.0.113.9", user_agent="A" * 1000)
+    assert found.client_ip == "203.0.113.9"
+    assert found.user_agent == "A" * 300
+
+
+def test_page_language_is_normalised() -> None:
+    assert validate({**GOOD, "page_language": "PT"}).page_language == "pt"

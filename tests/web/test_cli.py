@@ -1,0 +1,101 @@
+"""The command line: articles, moderators, demo, migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
+from moderation.demo import DEMO_EMAIL
+from moderation.extensions import db
+
+
+def test_articles_add(runner: FlaskCliRunner, app: Flask) -> None:
+    result = runner.invoke(
+        args=["articles", "add", "ley-datos", "--title", "Ley de datos", "--language", "ES"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        article = db.session.scalar(select(Article))
+        assert article is not None and (article.slug, article.language) == ("ley-datos", "es")
+    again = runner.invoke(args=["articles", "add", "ley-datos", "--title", "Otra"])
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_articles_add_refuses_a_language_the_site_does_not_moderate(
+    runner: FlaskCliRunner,
+) -> None:
+    result = runner.invoke(args=["articles", "add", "x", "--title", "X", "--language", "fr"])
+    assert result.exit_code != 0 and "not one of this site's languages" in result.output
+
+
+def test_moderators_add_hashes_the_password(runner: FlaskCliRunner, app: Flask) -> None:
+    result = runner.invoke(
+        args=[
+            "moderators",
+            "add",
+            "Admin@Example.org",
+            "--password",
+            "s3cret-pass",
+            "--role",
+            "admin",
+            "--languages",
+            "es,pt",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        moderator = db.session.scalar(select(Moderator))
+        assert moderator is not None
+        assert moderator.email == "admin@example.org"
+        assert moderator.role is ModeratorRole.ADMIN and moderator.language_list == ("es", "pt")
+        assert check_password_hash(moderator.password_hash, "s3cret-pass")
+
+
+def test_moderators_add_prompts_for_the_password(runner: FlaskCliRunner, app: Flask) -> None:
+    result = runner.invoke(
+        args=["moderators", "add", "mod@example.org"], input="long-password\nlong-password\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "long-password" not in result.output
+    short = runner.invoke(args=["moderators", "add", "x@example.org", "--password", "short"])
+    assert short.exit_code != 0 and "at least 8" in short.output
+
+
+def test_demo_seeds_once(runner: FlaskCliRunner, app: Flask) -> None:
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_EMAIL in first.output
+    with app.app_context():
+        counts = {
+            status: db.session.scalar(
+                select(func.count(Comment.id)).where(Comment.status == status)
+            )
+            for status in CommentStatus
+        }
+        languages = set(db.session.scalars(select(Article.language)))
+    assert languages == {"es", "pt", "en"}
+    assert counts[CommentStatus.APPROVED] == 4
+    assert (counts[CommentStatus.PENDING] or 0) + (counts[CommentStatus.SPAM] or 0) == 4
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert "created" not in second.output and DEMO_EMAIL in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Comment.id))) == 8
+        assert db.session.scalar(select(func.count(Article.id))) == 3
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path, app_factory: object) -> None:
+    from typing import Any
+
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    fresh: Any = app_factory
+    app = fresh(DATABASE_URL=url)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Article.id))) == 0

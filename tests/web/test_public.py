@@ -1,0 +1,147 @@
+"""Commenters use the real form, CSRF token included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from models import Article, Comment, CommentStatus
+from moderation.extensions import db
+from tests.conftest import csrf_token
+from tests.factories import Factory
+
+
+@pytest.fixture
+def article(factory: Factory) -> Article:
+    return factory.article(slug="presupuesto", language="es")
+
+
+def post(client: FlaskClient, slug: str, **fields: str) -> Any:
+    token = csrf_token(client, f"/articles/{slug}")
+    return client.post(f"/articles/{slug}", data={"csrf_token": token, **fields})
+
+
+def comments(app: Flask) -> list[Comment]:
+    with app.app_context():
+        return list(db.session.scalars(select(Comment)))
+
+
+def test_index_lists_articles(client: FlaskClient, article: Article) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert article.title in page and "/articles/presupuesto" in page
+
+
+def test_article_page_shows_the_published_thread_only(
+    client: FlaskClient, factory: Factory, article: Article
+) -> None:
+    root = factory.comment(article, body="Primer **comentario**", status=CommentStatus.APPROVED)
+    factory.comment(article, body="Una respuesta", status=CommentStatus.APPROVED, parent_id=root.id)
+    factory.comment(article, body="Esperando moderación")
+    factory.comment(article, body="Compre ya", status=CommentStatus.SPAM)
+    page = client.get("/articles/presupuesto").get_data(as_text=True)
+    assert "Primer <strong>comentario</strong>" in page
+    assert "Una respuesta" in page
+    assert "Esperando moderación" not in page and "Compre ya" not in page
+    assert root.author_email not in page
+    assert '<html lang="es">' in page
+
+
+def test_valid_comment_redirects_with_awaiting_moderation(
+    client: FlaskClient, app: Flask, article: Article
+) -> None:
+    response = post(
+        client,
+        "presupuesto",
+        name="Lucía",
+        email="lucia@example.org",
+        body="¡Muy útil, gracias!",
+        page_language="es",
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/articles/presupuesto#comments")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "awaiting moderation" in page
+    (stored,) = comments(app)
+    assert stored.status is CommentStatus.PENDING and stored.page_language == "es"
+    assert "¡Muy útil, gracias!" not in page  # not published until a moderator approves it
+
+
+def test_invalid_comment_keeps_what_was_typed(
+    client: FlaskClient, app: Flask, article: Article
+) -> None:
+    response = post(
+        client, "presupuesto", name="Lucía", email="lucia-at-example", body="Mi opinión <b>x</b>"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This does not look like an email address." in page
+    assert 'value="Lucía"' in page and 'value="lucia-at-example"' in page
+    assert "Mi opinión &lt;b&gt;x&lt;/b&gt;</textarea>" in page
+    assert comments(app) == []
+
+
+def test_every_empty_field_gets_a_message(client: FlaskClient, article: Article) -> None:
+    page = post(client, "presupuesto", name="", email="", body="").get_data(as_text=True)
+    for message in ("Please give your name.", "Please give your email", "Please write a comment."):
+        assert message in page
+
+
+def test_missing_csrf_token_is_refused_but_keeps_the_text(
+    client: FlaskClient, app: Flask, article: Article
+) -> None:
+    response = client.post(
+        "/articles/presupuesto",
+        data={"name": "Lucía", "email": "lucia@example.org", "body": "Texto largo que escribí"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "session expired" in page and "Texto largo que escribí</textarea>" in page
+    assert comments(app) == []
+
+
+def test_reply_to_a_published_comment(
+    client: FlaskClient, app: Flask, factory: Factory, article: Article
+) -> None:
+    parent = factory.comment(article, status=CommentStatus.APPROVED)
+    response = post(
+        client,
+        "presupuesto",
+        name="Mateo",
+        email="mateo@example.org",
+        body="Estoy de acuerdo.",
+        parent_id=str(parent.id),
+    )
+    assert response.status_code == 302
+    reply = next(c for c in comments(app) if c.id != parent.id)
+    assert reply.parent_id == parent.id
+
+
+def test_unknown_article_is_a_404_page(client: FlaskClient) -> None:
+    response = client.get("/articles/nope")
+    assert response.status_code == 404
+    assert "There is no article" in response.get_data(as_text=True)
+
+
+def test_rate_limit_keeps_the_text(app_factory: Any) -> None:
+    limited = app_factory(TERTULIA_COMMENT_RATE_LIMIT="1 per minute")
+    with limited.app_context():
+        Factory(db.session).article(slug="busy", language="es")
+    client = limited.test_client()
+    first = post(client, "busy", name="Ana", email="ana@example.org", body="Uno")
+    second = post(
+        client, "busy", name="Ana", email="ana@example.org", body="Dos, escrito con cariño"
+    )
+    assert first.status_code == 302 and second.status_code == 429
+    assert "Dos, escrito con cariño</textarea>" in second.get_data(as_text=True)
+    with limited.app_context():
+        assert db.session.scalar(select(func.count(Comment.id))) == 1
+
+
+def test_security_headers(client: FlaskClient, article: Article) -> None:
+    headers = client.get("/articles/presupuesto").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
