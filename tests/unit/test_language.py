@@ -202,7 +202,7 @@ def test_foreign_script_gets_a_reason(detector: LanguageDetector) -> None:
     ("code", "text"),
     [
         ("pl", "Dziękuję bardzo za ten artykuł, bardzo mi się podobał i zgadzam się z autorem."),
-        ("tr", "Bu makale için çok teşekkür ederim, çok beğendim ve yazara katılıyorum."),  # noqa: RUF001
+        ("tr", "Makale için çok teşekkür ederim, çok beğendim ve yazara katılıyorum."),  # noqa: RUF001
     ],
 )
 def test_a_language_outside_the_model_is_named(
