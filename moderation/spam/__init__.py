@@ -2,7 +2,7 @@
 
 from moderation.spam.labelled_csv import LabelledCsvError, read_labelled_csv
 from moderation.spam.metrics import Metrics
-from moderation.spam.model import SpamContext, SpamModel, SpamResult
+from moderation.spam.model import SpamContext, SpamModel, SpamResult, promotion_check
 
 __all__ = [
     "LabelledCsvError",
@@ -10,5 +10,6 @@ __all__ = [
     "SpamContext",
     "SpamModel",
     "SpamResult",
+    "promotion_check",
     "read_labelled_csv",
 ]

@@ -296,11 +296,14 @@ def _site_vector(tok: _Tokens) -> dict[str, float]:
     return vector
 
 
-# Learning from moderators: strength of the pull towards the previous weights (L2 prior).
-# Chosen on the learning curve (bench/spam.py): weaker lets 20 decisions undo the base model,
-# stronger needs hundreds before a new spam wave moves.
-SITE_L2 = 0.3
-SITE_DECISION_WEIGHT = 1.0
+# Learning from moderators: how firmly each token's correction is pulled back to its previous
+# value (an L2 prior). Chosen on the learning curve in bench/spam.py (0.3 and 0.03 learned too
+# slowly to help within 200 decisions); tokens are l2-normalised, so weights of several units are
+# needed before one token moves a score.
+SITE_L2 = 0.003
+# The bias moves every comment at once; a few approved comments that the base model disliked
+# must not lower the score of all spam, so the bias is held far more firmly than any token.
+SITE_BIAS_L2 = 30.0
 
 
 def _fit_site(
@@ -326,7 +329,6 @@ def _fit_site(
     n_ham = len(labels) - n_spam
     # Balanced classes: a site that mostly approves must not learn that everything is ham.
     sample = np.where(y > 0, len(labels) / (2 * max(n_spam, 1)), len(labels) / (2 * max(n_ham, 1)))
-    sample *= SITE_DECISION_WEIGHT
 
     def loss(theta: np.ndarray[Any, Any]) -> tuple[float, np.ndarray[Any, Any]]:
         w, b = theta[:-1], theta[-1]
@@ -336,9 +338,9 @@ def _fit_site(
         sig = -y * sample / (1.0 + np.exp(margin))
         diff = w - prior
         value = float(sample @ losses) + 0.5 * SITE_L2 * float(diff @ diff)
-        value += 0.5 * SITE_L2 * (b - previous.bias) ** 2
+        value += 0.5 * SITE_BIAS_L2 * (b - previous.bias) ** 2
         grad_w = x.T @ sig + SITE_L2 * diff
-        grad_b = float(sig.sum()) + SITE_L2 * (b - previous.bias)
+        grad_b = float(sig.sum()) + SITE_BIAS_L2 * (b - previous.bias)
         return value, np.concatenate([grad_w, [grad_b]])
 
     start = np.concatenate([prior, [previous.bias]])
@@ -500,6 +502,26 @@ class SpamModel:
             spam=int(state["site_spam"]),
         )
         return cls(state["pipeline"], json.loads(state["meta"]), site)
+
+
+def promotion_check(
+    current: SpamModel, candidate: SpamModel, recent: Sequence[tuple[str, bool]]
+) -> tuple[bool, str]:
+    """Whether a newly learned version may replace the current one, and why.
+
+    `recent` must be decisions the candidate did not learn from (e.g. the latest 20%), otherwise
+    the candidate is judged on its own training data and always wins.
+    """
+    if not recent:
+        return False, "no recent decisions to compare on"
+    old, new = current.evaluate(recent), candidate.evaluate(recent)
+    if new.fp > old.fp:
+        return False, (
+            f"sends more genuine comments to spam on recent decisions ({new.fp} vs {old.fp})"
+        )
+    if new.mcc < old.mcc:
+        return False, f"scores worse on recent decisions (MCC {new.mcc:.3f} vs {old.mcc:.3f})"
+    return True, f"MCC {old.mcc:.3f} -> {new.mcc:.3f} on {len(recent)} recent decisions"
 
 
 def _context_signals(context: SpamContext | None) -> list[tuple[str, float, str]]:

@@ -19,6 +19,7 @@ from moderation.spam import (
     SpamModel,
     corpora,
     features,
+    promotion_check,
     read_labelled_csv,
 )
 from moderation.spam.cli import spam_cli
@@ -150,6 +151,16 @@ def test_learning_moves_a_near_duplicate(model: SpamModel) -> None:
     assert learned is not model and model.score(near).score == before  # self is not mutated
     assert learned.version != model.version and learned.version.startswith(model.version)
     assert learned.score(ANGRY).score < model.threshold
+
+
+def test_a_version_that_loses_genuine_comments_is_not_promoted(model: SpamModel) -> None:
+    recent = [(ANGRY, False), ("Thanks, very clear.", False), (PHONE_SPAM, True)]
+    spoiled = model.learn([(ANGRY, True)] * 20)  # a moderator's mis-clicks
+    ok, reason = promotion_check(model, spoiled, recent)
+    assert not ok and "genuine comments" in reason
+    better = model.learn([("Join the savings club, ask Marta", True)])
+    assert promotion_check(model, better, recent)[0]
+    assert not promotion_check(model, better, [])[0]
 
 
 def test_learned_model_round_trips_through_bytes(model: SpamModel) -> None:
