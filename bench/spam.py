@@ -22,7 +22,7 @@ from moderation.spam.metrics import Metrics
 from moderation.spam.model import SpamModel, design
 
 REPO = Path(__file__).resolve().parents[1]
-COLUMNS = ("n", "accuracy", "precision", "recall", "f1", "mcc", "fpr")
+COLUMNS = ("n", "accuracy", "precision", "recall", "f1", "mcc", "fp_rate")
 Fitter = Callable[[Sequence[Example]], Callable[[Sequence[str]], list[float]]]
 
 
@@ -59,7 +59,7 @@ def mean_row(name: str, runs: list[Metrics]) -> str:
         "recall": statistics.fmean(m.recall for m in runs),
         "f1": statistics.fmean(m.f1 for m in runs),
         "mcc": statistics.fmean(m.mcc for m in runs),
-        "fpr": statistics.fmean(m.false_positive_rate for m in runs),
+        "fp_rate": statistics.fmean(m.false_positive_rate for m in runs),
     }
     total = sum(m.total for m in runs)
     cells = [str(total)] + [f"{mean[c]:.3f}" for c in COLUMNS[1:]]

@@ -64,13 +64,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:support|helpline|help ?desk|toll[- ]free|hotline) (?:phone )?(?:number|no\.?)",
         r"toll[- ]free",
         r"(?:call|dial) (?:now|us|today)",
-        r"(?:numero|telefono) de (?:atencion|servicio) al cliente",
-        r"atencion al cliente",
-        r"servicio al cliente",
+        r"(?:numero|telefono) de (?:atencion|servicio) al cliente",  # codespell:ignore
+        r"atencion al cliente",  # codespell:ignore
+        r"servicio al cliente",  # codespell:ignore
         r"linea gratuita",
         r"(?:numero|telefone) (?:do|de) (?:atendimento|suporte|sac)",
         r"central de atendimento",
-        r"atendimento ao cliente",
+        r"atendimento ao cliente",  # codespell:ignore
         r"ligue (?:ja|agora)",
         r"llame (?:ya|ahora)",
     ),
@@ -84,7 +84,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:visita|visiten|visitad|mira) mi (?:blog|sitio|pagina|web|canal|perfil)",
         r"suscribete",
         r"(?:haz|de) clic aqui",
-        r"(?:visite|confira|conheca|acesse) (?:o )?meu (?:site|blog|canal|perfil)",
+        r"(?:visite|confira|conheca|acesse) (?:o )?"
+        r"meu (?:site|blog|canal|perfil)",  # codespell:ignore
         r"inscreva-se",
         r"clique aqui",
     ),
@@ -112,7 +113,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:buy|cheap|get) (?:\w+ )?(?:followers|likes|views|subscribers)",
         r"web design (?:services|company)|digital marketing (?:agency|services)",
         r"replica (?:watches|bags)|\bcasino\b|\bbetting\b|\bapuestas\b|\bcassino\b",
-        r"(?:compre|comprar|compra) seguidores",
+        r"(?:compre|comprar|compra) seguidores",  # codespell:ignore
         r"discount code|promo code|coupon|cupon|cupom",
     ),
     "generic praise": (
