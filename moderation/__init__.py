@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation import config
-from moderation.extensions import csrf, db, limiter
+from moderation.extensions import csrf, db
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -39,10 +39,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, CSRF protection and rate limiter."""
+    """Bind the database and CSRF protection."""
     db.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
         # Behind a reverse proxy, the client address comes from X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

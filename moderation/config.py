@@ -79,7 +79,6 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             "TERTULIA_COMMENT_RATE_LIMIT", "5 per minute;60 per hour"
         ),
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
-        "RATELIMIT_STORAGE_URI": environ.get("TERTULIA_RATELIMIT_STORAGE", "memory://"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

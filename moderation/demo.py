@@ -119,7 +119,8 @@ def seed(session: Session, pipeline: Pipeline) -> Iterator[str]:
                 Submission(name=name, email=email, body=body, page_language=language),
             )
             if publish and comment.status is not CommentStatus.APPROVED:
-                decide(session, comment, CommentStatus.APPROVED, moderator, "demo")
+                stored = session.get_one(Comment, comment.id)
+                decide(session, stored, CommentStatus.APPROVED, moderator, "demo")
                 session.commit()
         yield f"demo article '{slug}' created with {len(comments)} comments"
 

@@ -21,14 +21,15 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def handle_http_error(error: HTTPException) -> Response | tuple[Response | str, int]:
-    """Render an HTTP error as JSON or HTML."""
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
+    """Render an HTTP error as JSON or HTML, keeping its headers (Retry-After, Allow)."""
     status = error.code or 500
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     if _wants_json():
-        return jsonify(errors={"request": error.description or error.name}), status
+        return jsonify(errors={"request": error.description or error.name}), status, headers
     if request.endpoint in _FORM_ENDPOINTS and request.view_args:
-        return _refill_comment_form(error, status)
-    return render_template("errors/error.html", error=error, status=status), status
+        return *_refill_comment_form(error, status), headers
+    return render_template("errors/error.html", error=error, status=status), status, headers
 
 
 def _refill_comment_form(error: HTTPException, status: int) -> tuple[str, int]:
@@ -40,15 +41,13 @@ def _refill_comment_form(error: HTTPException, status: int) -> tuple[str, int]:
     message = (
         "Your session expired before you sent this. Please send it again."
         if isinstance(error, CSRFError)
-        else "You are commenting too fast. Please wait a minute and send it again."
-        if status == 429
         else error.description or error.name
     )
     found = article_or_404(str((request.view_args or {})["slug"]))
     return render_article(found, typed, {"form": message}, status=status)
 
 
-def handle_unexpected(error: Exception) -> Response | tuple[Response | str, int]:
+def handle_unexpected(error: Exception) -> tuple[Response | str, int, list[tuple[str, str]]]:
     """Log the failure, roll back whatever the request half-wrote, answer 500."""
     log.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,4 +68,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 db = Database()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])

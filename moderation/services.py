@@ -12,6 +12,7 @@ from flask import current_app
 
 from moderation.language import LanguageDetector
 from moderation.pipeline import Pipeline
+from moderation.ratelimit import SlidingWindow, parse_limits
 from moderation.spam import SpamModel
 from moderation.threads import RenderCache
 
@@ -23,6 +24,7 @@ class Services:
     detector: LanguageDetector
     pipeline: Pipeline
     threads: RenderCache
+    logins: SlidingWindow
 
 
 @functools.cache
@@ -43,8 +45,14 @@ def build_services(settings: Mapping[str, Any]) -> Services:
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
         ip_key=ip_key,
         publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
+        rate_limits=parse_limits(settings["TERTULIA_COMMENT_RATE_LIMIT"]),
     )
-    return Services(detector=detector, pipeline=pipeline, threads=RenderCache())
+    return Services(
+        detector=detector,
+        pipeline=pipeline,
+        threads=RenderCache(),
+        logins=SlidingWindow(parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),
+    )
 
 
 def services() -> Services:

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from models import Base
 from moderation import create_app, migrations
 from moderation.config import database_url
-from moderation.extensions import db, limiter
+from moderation.extensions import db
 from tests.factories import Factory
 
 POSTGRES_URL = database_url() if os.environ.get("DATABASE_URL") else None
@@ -67,7 +67,6 @@ def app_factory(tmp_path: Path, postgres_schema: str | None) -> Iterator[Any]:
 
     def build(**overrides: Any) -> Flask:
         app = create_app({**test_settings(tmp_path, url), **overrides})
-        limiter.reset()
         built.append(app)
         return app
 

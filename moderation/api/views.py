@@ -10,9 +10,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import CommentStatus
 from moderation.api import bp
 from moderation.articles import article_or_404, thread_json
-from moderation.extensions import db, limiter
+from moderation.extensions import db
 from moderation.pipeline import ValidationFailed, validate
-from moderation.public.views import comment_limit
+from moderation.public.views import too_many
+from moderation.ratelimit import RateLimited
 from moderation.services import services
 
 
@@ -21,7 +22,6 @@ def _errors(errors: dict[str, str], status: int) -> tuple[Response, int]:
 
 
 @bp.post("/articles/<slug>/comments")
-@limiter.limit(comment_limit)
 def post_comment(slug: str) -> tuple[Response, int]:
     """Accept a comment: 202 when it awaits moderation, 201 when the site publishes at once."""
     if request.mimetype != "application/json":
@@ -40,6 +40,8 @@ def post_comment(slug: str) -> tuple[Response, int]:
         comment = services().pipeline.submit(db.session, found, submission)
     except ValidationFailed as failed:
         return _errors(failed.errors, 422)
+    except RateLimited as limited:
+        too_many(limited)
     response = jsonify(id=comment.id, status=comment.status.value)
     if comment.status is CommentStatus.APPROVED:
         response.headers["Location"] = url_for(

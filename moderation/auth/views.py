@@ -8,20 +8,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import utcnow
 from moderation.auth import bp
 from moderation.auth.session import authenticate, current_moderator, sign_in, sign_out
-from moderation.extensions import db, limiter
+from moderation.extensions import db
+from moderation.ratelimit import RateLimited
 from moderation.security import safe_next
-
-
-def _login_limit() -> str:
-    from flask import current_app
-
-    limit: str = current_app.config["TERTULIA_LOGIN_RATE_LIMIT"]
-    return limit
+from moderation.services import services
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-def login() -> str | BaseResponse | tuple[str, int]:
+def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Show the login form; on a good password, go to `next` if it is on this site."""
     target = safe_next(request.values.get("next"), url_for("queue.index"))
     if request.method == "GET":
@@ -29,6 +23,12 @@ def login() -> str | BaseResponse | tuple[str, int]:
             return redirect(target)
         return render_template("auth/login.html", next=target, email="", error=None)
     email = request.form.get("email", "")
+    try:
+        services().logins.hit(request.remote_addr or "unknown")
+    except RateLimited as limited:
+        error = f"Too many sign-in attempts ({limited}). Please wait and try again."
+        page = render_template("auth/login.html", next=target, email=email, error=error)
+        return page, 429, {"Retry-After": str(limited.retry_after)}
     moderator = authenticate(email, request.form.get("password", ""))
     if moderator is None:
         error = "Wrong email or password."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Sequence
@@ -13,6 +14,8 @@ import numpy as np
 from moderation.language.model import Vector, WordLetterModel
 from moderation.language.reference import SeededLangdetect
 from moderation.language.text import is_latin, tokens
+
+log = logging.getLogger(__name__)
 
 __all__ = ["KNOWN_LANGUAGES", "LanguageDetector", "LanguageResult", "language_name"]
 
@@ -113,7 +116,10 @@ class LanguageDetector:
         try:
             return self._detect(text if isinstance(text, str) else str(text), priors or ())
         except Exception:  # a moderation pipeline must not fail on one comment's language
-            return LanguageResult(UNDETERMINED, 0.0, True, "language detection failed")
+            log.exception("language detection failed")
+            return LanguageResult(
+                UNDETERMINED, 0.0, True, "unclassified: language detection failed"
+            )
 
     def _detect(self, text: str, priors: Sequence[str]) -> LanguageResult:
         words = tokens(text)

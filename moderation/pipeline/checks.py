@@ -68,7 +68,7 @@ def check_language(
         CheckResult(
             "language",
             found.reason,
-            flag=not found.moderated,
+            flag=not found.moderated or found.reason.startswith(UNCLASSIFIED),
             details={"language": found.code, "confidence": round(found.confidence, 3)},
         ),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from models import Comment, CommentStatus, Decision, Moderator, utcnow
+from models import Article, Comment, CommentStatus, Decision, Moderator, utcnow
 
 # Every status can be revisited: a spam-folder comment is one click from rescue, a published one
 # can be withdrawn. Moving to the same status is not a decision.
@@ -49,10 +50,21 @@ def decide(
         comment.published_at = utcnow()
     # The thread changes when a comment enters or leaves the published set.
     if CommentStatus.APPROVED in (from_status, to_status):
-        comment.article.thread_version += 1
+        bump_thread(session, comment.article)
         if to_status is not CommentStatus.APPROVED:
             comment.published_at = None
     return decision
+
+
+def bump_thread(session: Session, article: Article) -> None:
+    """Mark the article's published thread as changed, atomically across workers."""
+    session.execute(
+        update(Article)
+        .where(Article.id == article.id)
+        .values(thread_version=Article.thread_version + 1)
+    )
+    # The in-memory value is now stale; the next read fetches the database's.
+    session.expire(article, ["thread_version"])
 
 
 def decide_many(

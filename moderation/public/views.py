@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from typing import NoReturn
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, CommentStatus
 from moderation.articles import article_or_404, thread_html
-from moderation.extensions import db, limiter
+from moderation.extensions import db
 from moderation.pipeline import FIELDS, ValidationFailed, validate
 from moderation.public import bp
+from moderation.ratelimit import RateLimited
 from moderation.services import services
-
-
-def comment_limit() -> str:
-    """The configured per-client comment rate limit."""
-    limit: str = current_app.config["TERTULIA_COMMENT_RATE_LIMIT"]
-    return limit
 
 
 @bp.get("/")
@@ -46,12 +43,14 @@ def render_article(
 
 @bp.get("/articles/<slug>")
 def article(slug: str) -> tuple[str, int]:
-    """An article's published thread and the comment form."""
-    return render_article(article_or_404(slug))
+    """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
+    reply_to = request.args.get("reply_to", "")
+    return render_article(
+        article_or_404(slug), {"parent_id": reply_to if reply_to.isdigit() else ""}
+    )
 
 
 @bp.post("/articles/<slug>")
-@limiter.limit(comment_limit)
 def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
     """Accept a comment from the form; on bad input, show it again with one message per field."""
     found = article_or_404(slug)
@@ -65,6 +64,8 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         comment = services().pipeline.submit(db.session, found, submission)
     except ValidationFailed as failed:
         return render_article(found, typed, failed.errors, status=422)
+    except RateLimited as limited:
+        too_many(limited)
     if comment.status is CommentStatus.APPROVED:
         flash("Thank you! Your comment is published.", "success")
         anchor = f"comment-{comment.id}"
@@ -72,3 +73,12 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         flash("Thank you! Your comment is awaiting moderation.", "success")
         anchor = "comments"
     return redirect(url_for("public.article", slug=slug, _anchor=anchor))
+
+
+def too_many(limited: RateLimited) -> NoReturn:
+    """Answer 429 with a Retry-After; the error handler refills the form or answers JSON."""
+    abort(
+        429,
+        description=f"You are commenting too fast ({limited}). Please wait and send it again.",
+        retry_after=limited.retry_after,
+    )

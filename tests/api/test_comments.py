@@ -169,3 +169,6 @@ def test_posting_too_fast_is_rate_limited(app_factory: Any) -> None:
     ]
     assert codes == [202, 202, 429]
     assert count(limited) == 2
+    refused = client.post(url("busy"), json={**GOOD, "body": "one more"})
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.json is not None and "2 per minute" in refused.json["errors"]["request"]

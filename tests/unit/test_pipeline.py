@@ -131,14 +131,19 @@ def test_reply_must_be_to_a_published_comment_of_the_same_article(
 
 
 def test_a_failed_write_leaves_no_row(pipeline: Pipeline, article: Article) -> None:
-    def refuse(session: Session, *_: Any) -> None:
-        raise RuntimeError("disk full")
+    """The comment is inserted, then publishing it fails: the insert must not survive."""
 
-    session = session_of(article)
-    event.listen(session, "before_flush", refuse)
-    with pytest.raises(RuntimeError):
-        submit(pipeline, article, GENUINE)
-    event.remove(session, "before_flush", refuse)
+    def refuse(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("UPDATE articles"):
+            raise RuntimeError("disk full")
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            submit(dataclasses.replace(pipeline, publish_unreviewed=True), article, GENUINE)
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
     assert db.session.scalar(select(func.count(Comment.id))) == 0
 
 
@@ -150,3 +155,14 @@ def test_priors_reach_the_detector(pipeline: Pipeline, factory: Factory) -> None
         comment = submit(pipeline, portuguese, "Obrigado!", page_language="pt")
     assert detect.call_args.kwargs["priors"] == ("pt", "pt")
     assert comment.language == "pt"
+
+
+def test_detector_internal_failure_is_flagged_unclassified(
+    pipeline: Pipeline, article: Article, caplog: pytest.LogCaptureFixture
+) -> None:
+    with mock.patch.object(LanguageDetector, "_detect", side_effect=ValueError("bad profile")):
+        comment = submit(pipeline, article, GENUINE)
+    language = comment.reasons[0]
+    assert language["reason"].startswith("unclassified") and language["flag"]
+    assert comment.status is CommentStatus.PENDING
+    assert "language detection failed" in caplog.text

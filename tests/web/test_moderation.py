@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -228,3 +229,15 @@ def test_admins_see_plain_oldest_first(client: FlaskClient, auth: Auth, factory:
     page = client.get("/queue/").get_data(as_text=True)
     assert page.index(f'id="item-{english.id}"') < page.index(f'id="item-{portuguese.id}"')
     assert re.search(r"mod@example.org\s*\(admin\)", page)
+
+
+def test_login_attempts_are_rate_limited(app_factory: Any) -> None:
+    limited = app_factory(TERTULIA_LOGIN_RATE_LIMIT="3 per minute")
+    with limited.app_context():
+        Factory(db.session).moderator()
+    auth = Auth(limited.test_client())
+    codes = [auth.login(password="guess").status_code for _ in range(3)]
+    blocked = auth.login()  # even the right password waits
+    assert codes == [401, 401, 401]
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "60"
+    assert "Too many sign-in attempts" in blocked.get_data(as_text=True)

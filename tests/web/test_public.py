@@ -145,3 +145,15 @@ def test_security_headers(client: FlaskClient, article: Article) -> None:
     headers = client.get("/articles/presupuesto").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_reply_link_fills_the_reply_to_field(
+    client: FlaskClient, factory: Factory, article: Article
+) -> None:
+    parent = factory.comment(article, status=CommentStatus.APPROVED)
+    page = client.get("/articles/presupuesto").get_data(as_text=True)
+    assert f'href="?reply_to={parent.id}#comment-form"' in page
+    form = client.get(f"/articles/presupuesto?reply_to={parent.id}").get_data(as_text=True)
+    assert f'name="parent_id" inputmode="numeric" value="{parent.id}"' in form
+    ignored = client.get("/articles/presupuesto?reply_to=<x>").get_data(as_text=True)
+    assert 'inputmode="numeric" value=""' in ignored
