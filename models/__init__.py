@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Enum,
     Float,
@@ -17,7 +18,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
     func,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -218,6 +223,70 @@ class Decision(Base):
         return f"<Decision {self.comment_id} {self.from_status}->{self.to_status}>"
 
 
+class SpamLabel(Base):
+    """A labelled text the site's spam model learns from: a moderator's decision or an import.
+
+    Approving is a ham label and marking as spam a spam label; rejecting (off-topic, abusive)
+    says nothing about spam and is not a label. The text is copied so that the label outlives
+    the comment; nothing about the commenter is kept.
+    """
+
+    __tablename__ = "spam_labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    is_spam: Mapped[bool] = mapped_column(Boolean)
+    # "decision" or "import" (`flask spam learn`).
+    source: Mapped[str] = mapped_column(String(16), default="decision")
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    decision: Mapped[Decision | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SpamLabel {self.id} {'spam' if self.is_spam else 'ham'}>"
+
+
+class SpamModelVersion(Base):
+    """One version of the site's learned spam corrections on top of the bundled model.
+
+    Only the corrections are stored (small JSON); the bundled model ships with the code. Every
+    worker reads which version is active with each comment, so a promotion or a rollback
+    reaches all of them without a restart.
+    """
+
+    __tablename__ = "spam_model_versions"
+    __table_args__ = (
+        # At most one active version, enforced by the database.
+        Index(
+            "uq_spam_model_versions_active",
+            "is_active",
+            unique=True,
+            sqlite_where=sql_text("is_active"),
+            postgresql_where=sql_text("is_active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    base_version: Mapped[str] = mapped_column(String(64))
+    # {"weights": {token: weight}, "bias": float, "decisions": int, "spam": int}
+    site_weights: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The newest label this version has learned: the next version learns from there on.
+    last_label_id: Mapped[int] = mapped_column(Integer)
+    # Current and candidate metrics on the held-out recent labels, and the verdict.
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    promoted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(500))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<SpamModelVersion {self.version}{' active' if self.is_active else ''}>"
+
+
 __all__ = [
     "Article",
     "Base",
@@ -226,4 +295,6 @@ __all__ = [
     "Decision",
     "Moderator",
     "ModeratorRole",
+    "SpamLabel",
+    "SpamModelVersion",
 ]

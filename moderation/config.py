@@ -72,6 +72,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             if environ.get("TERTULIA_SPAM_THRESHOLD")
             else None
         ),
+        # Moderator labels gathered before the site's spam model learns a new version.
+        "TERTULIA_SPAM_LEARN_BATCH": int(environ.get("TERTULIA_SPAM_LEARN_BATCH", "20")),
         "TERTULIA_TRUSTED_PROXIES": int(environ.get("TERTULIA_TRUSTED_PROXIES", "0")),
         # Off by default: nothing reaches the public unreviewed unless the operator says so.
         "TERTULIA_PUBLISH_UNREVIEWED": _flag(environ.get("TERTULIA_PUBLISH_UNREVIEWED", "")),

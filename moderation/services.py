@@ -12,6 +12,7 @@ from flask import current_app
 
 from moderation.language import LanguageDetector
 from moderation.pipeline import Pipeline
+from moderation.pipeline.learning import SiteModels
 from moderation.ratelimit import SlidingWindow, parse_limits
 from moderation.spam import SpamModel
 from moderation.threads import RenderCache
@@ -22,6 +23,8 @@ class Services:
     """Built once at start-up: the detector and model are expensive and thread-safe."""
 
     detector: LanguageDetector
+    spam_models: SiteModels
+    learn_batch: int
     pipeline: Pipeline
     threads: RenderCache
     logins: SlidingWindow
@@ -36,12 +39,12 @@ def detector_for(languages: tuple[str, ...]) -> LanguageDetector:
 def build_services(settings: Mapping[str, Any]) -> Services:
     """Build the services for one application from its settings."""
     detector = detector_for(tuple(settings["TERTULIA_LANGUAGES"]))
-    model = SpamModel.bundled()
+    spam_models = SiteModels(SpamModel.bundled())
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
     pipeline = Pipeline(
         detector=detector,
-        spam_model=lambda: model,
+        spam_models=spam_models,
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
         ip_key=ip_key,
         publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
@@ -49,6 +52,8 @@ def build_services(settings: Mapping[str, Any]) -> Services:
     )
     return Services(
         detector=detector,
+        spam_models=spam_models,
+        learn_batch=settings["TERTULIA_SPAM_LEARN_BATCH"],
         pipeline=pipeline,
         threads=RenderCache(),
         logins=SlidingWindow(parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models import Article, Comment, CommentStatus, Decision, Moderator, utcnow
+from moderation.pipeline.learning import label_decision
 
 # Every status can be revisited: a spam-folder comment is one click from rescue, a published one
 # can be withdrawn. Moving to the same status is not a decision.
@@ -45,6 +46,7 @@ def decide(
         reason=reason[:500],
     )
     session.add(decision)
+    label_decision(session, comment, decision)
     comment.status = to_status
     if to_status is CommentStatus.APPROVED:
         comment.published_at = utcnow()

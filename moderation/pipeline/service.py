@@ -5,21 +5,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from models import Article, Comment, CommentStatus, utcnow
+from models import Article, Comment, CommentStatus, SpamModelVersion, utcnow
 from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
 from moderation.pipeline.checks import check_language, check_spam
 from moderation.pipeline.decisions import bump_thread
+from moderation.pipeline.learning import SiteModels
 from moderation.pipeline.submission import Submission, ValidationFailed
 from moderation.ratelimit import RateLimit, RateLimited
-from moderation.spam import SpamContext, SpamModel
+from moderation.spam import SpamContext
 
 VELOCITY_WINDOW = timedelta(minutes=10)
 REPEAT_WINDOW = timedelta(days=1)
@@ -49,7 +49,7 @@ class Pipeline:
     """Turns a validated submission into a stored comment with its status and reasons."""
 
     detector: LanguageDetector
-    spam_model: Callable[[], SpamModel]
+    spam_models: SiteModels
     # None: use the threshold recommended with the model.
     spam_threshold: float | None
     ip_key: bytes
@@ -69,7 +69,7 @@ class Pipeline:
         now = utcnow()
         ip_hash = hash_client_ip(self.ip_key, submission.client_ip)
         digest = fingerprint(submission.body)
-        recent_posts, repeats = self._history(session, ip_hash, digest, now)
+        recent_posts, repeats, version_id = self._history(session, ip_hash, digest, now)
         if submission.parent_id is not None:
             self._check_parent(session, article, submission.parent_id)
 
@@ -82,7 +82,7 @@ class Pipeline:
             repeats_recent_comment=repeats,
             recent_posts_from_client=recent_posts,
         )
-        model = self.spam_model()
+        model = self.spam_models.model_for(session, version_id)
         threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
         spam = check_spam(model, submission.body, context, threshold)
 
@@ -149,11 +149,12 @@ class Pipeline:
 
     def _history(
         self, session: Session, ip_hash: str | None, digest: str, now: datetime
-    ) -> tuple[int, bool]:
+    ) -> tuple[int, bool, int | None]:
         """What the site already has from this client and of this text, in one round trip.
 
         Raises `RateLimited` if the client is at a limit; otherwise returns its comments in the
-        velocity window and whether the same text was posted recently (by anyone).
+        velocity window, whether the same text was posted recently (by anyone), and the active
+        spam model version (asked here so that a promotion costs no extra query per comment).
         """
         periods = [VELOCITY_WINDOW, *(limit.period for limit in self.rate_limits)]
         counts = [
@@ -165,9 +166,10 @@ class Pipeline:
         repeats = exists().where(
             Comment.body_fingerprint == digest, Comment.created_at >= now - REPEAT_WINDOW
         )
-        *found, repeated = session.execute(select(*counts, repeats)).one()
+        active = select(SpamModelVersion.id).where(SpamModelVersion.is_active).scalar_subquery()
+        *found, repeated, version_id = session.execute(select(*counts, repeats, active)).one()
         for limit, count in zip(self.rate_limits, found[1:], strict=True):
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
                 raise RateLimited(limit, int(limit.period.total_seconds()))
-        return int(found[0]), bool(repeated)
+        return int(found[0]), bool(repeated), version_id

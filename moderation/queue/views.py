@@ -9,9 +9,11 @@ from models import Comment
 from moderation.auth.session import current_moderator, login_required
 from moderation.extensions import db
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many
+from moderation.pipeline.learning import learn_quietly
 from moderation.queue import bp
 from moderation.queue.listing import FOLDERS, comments_by_ids, folder_counts, folder_page
 from moderation.security import safe_next
+from moderation.services import services
 
 
 @bp.get("/", defaults={"folder": "pending"})
@@ -69,6 +71,7 @@ def act(comment_id: int, action: str) -> BaseResponse:
     else:
         db.session.commit()
         flash(f"Comment {comment.id} by {comment.author_name}: {ACTIONS[action].value}.", "success")
+        _learn()
     return redirect(_back(folder))
 
 
@@ -89,4 +92,13 @@ def bulk() -> BaseResponse:
     changed = decide_many(db.session, comments, ACTIONS[action], current_moderator())
     db.session.commit()
     flash(f"{changed} comment(s): {ACTIONS[action].value}.", "success")
+    _learn()
     return redirect(_back(folder))
+
+
+def _learn() -> None:
+    """Let the spam model learn from the decisions just taken, once enough have gathered."""
+    found = services()
+    outcome = learn_quietly(db.session, found.spam_models, found.learn_batch)
+    if outcome is not None and outcome.version.promoted:
+        flash(f"The spam filter learned from {outcome.learned} decisions.", "info")

@@ -1,4 +1,4 @@
-"""`flask --app wsgi spam train|evaluate`; the only spam module that imports Flask."""
+"""`flask --app wsgi spam train|evaluate|learn|versions|rollback`; the spam package's Flask side."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from moderation.spam.corpora import MissingDataError
@@ -15,7 +16,9 @@ from moderation.spam.model import SpamModel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-spam_cli = AppGroup("spam", help="The spam classifier: train the bundled model, evaluate it.")
+spam_cli = AppGroup(
+    "spam", help="The spam classifier: train, evaluate, learn from history, manage versions."
+)
 
 
 def default_data_dir() -> Path:
@@ -25,8 +28,19 @@ def default_data_dir() -> Path:
 
 
 def site_model() -> SpamModel:
-    """The model as the site currently has it."""
-    return SpamModel.bundled()
+    """The model as the site currently has it: bundled plus the active learned version."""
+    from moderation.extensions import db
+    from moderation.services import services
+
+    return services().spam_models.active(db.session)
+
+
+def read_or_fail(file: Path) -> list[tuple[str, bool]]:
+    """The labelled rows of FILE, or a clear error naming the bad line (nothing changes)."""
+    try:
+        return read_labelled_csv(file)
+    except LabelledCsvError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @spam_cli.command("train")
@@ -70,13 +84,11 @@ def train_command(data_dir: Path | None) -> None:
 )
 def evaluate_command(file: Path, as_json: bool, threshold: float | None) -> None:
     """Score the site's model on FILE, a CSV with header text,label (spam/ham or 1/0)."""
-    try:
-        examples = read_labelled_csv(file)
-    except LabelledCsvError as error:
-        raise click.ClickException(str(error)) from error
+    examples = read_or_fail(file)
     model = site_model()
-    metrics = model.evaluate(examples, threshold)
-    cut = model.threshold if threshold is None else threshold
+    configured = current_app.config["TERTULIA_SPAM_THRESHOLD"]
+    cut = next(value for value in (threshold, configured, model.threshold) if value is not None)
+    metrics = model.evaluate(examples, cut)
     if as_json:
         click.echo(
             json.dumps({"model_version": model.version, "threshold": cut, **metrics.as_dict()})
@@ -84,3 +96,60 @@ def evaluate_command(file: Path, as_json: bool, threshold: float | None) -> None
     else:
         click.echo(f"model {model.version}, spam-folder threshold {cut}")
         click.echo(metrics.table())
+
+
+@spam_cli.command("learn")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def learn_command(file: Path) -> None:
+    """Import FILE (header text,label) as if moderators had decided it, and learn from it."""
+    from moderation.extensions import db
+    from moderation.pipeline import learning
+    from moderation.services import services
+
+    examples = read_or_fail(file)
+    if not examples:
+        raise click.ClickException(f"{file} has no labelled rows")
+    learning.import_labels(db.session, examples)
+    db.session.flush()
+    outcome = learning.learn(db.session, services().spam_models, batch=1, force=True)
+    db.session.commit()
+    spam = sum(label for _, label in examples)
+    click.echo(f"imported {len(examples)} labels ({spam} spam, {len(examples) - spam} ham)")
+    if outcome is None:
+        click.echo("not enough labels to learn from yet")
+        return
+    version = outcome.version
+    verdict = "promoted, now active" if version.promoted else "not promoted"
+    click.echo(f"version {version.version}: {verdict} ({version.reason})")
+
+
+@spam_cli.command("versions")
+def versions_command() -> None:
+    """List the site's learned versions, newest first, with their verdicts."""
+    from moderation.extensions import db
+    from moderation.pipeline import learning
+
+    rows = learning.versions(db.session)
+    if not any(row.is_active for row in rows):
+        click.echo(f"* {learning.BUNDLED} (active)")
+    for row in rows:
+        mark = "*" if row.is_active else " "
+        verdict = "promoted" if row.promoted else "refused"
+        click.echo(
+            f"{mark} {row.version}  {row.created_at:%Y-%m-%d %H:%M}  {verdict}: {row.reason}"
+        )
+
+
+@spam_cli.command("rollback")
+@click.argument("version", required=False)
+def rollback_command(version: str | None) -> None:
+    """Go back to VERSION (a promoted one, or "bundled"), or to the one before the active."""
+    from moderation.extensions import db
+    from moderation.pipeline import learning
+
+    try:
+        active = learning.rollback(db.session, version)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"active spam model: {active}")

@@ -11,6 +11,7 @@ import pytest
 import sklearn
 import skops.io
 from click.testing import CliRunner
+from flask.testing import FlaskCliRunner
 
 from moderation.spam import (
     LabelledCsvError,
@@ -237,13 +238,14 @@ def test_read_labelled_csv_rejects_non_utf8(tmp_path: Path) -> None:
         read_labelled_csv(path)
 
 
-def test_evaluate_command_prints_metrics(tmp_path: Path) -> None:
+def test_evaluate_command_prints_metrics(tmp_path: Path, runner: FlaskCliRunner) -> None:
+    # Through the app: `evaluate` scores the site's model, which lives in its database.
     path = _csv(tmp_path, f'text,label\n{ANGRY.replace(",", "")},ham\n"{PHONE_SPAM}",spam\n')
-    result = CliRunner().invoke(spam_cli, ["evaluate", str(path)])
+    result = runner.invoke(args=["spam", "evaluate", str(path)])
     assert result.exit_code == 0, result.output
     for word in ("precision", "recall", "F1", "MCC", "confusion matrix"):
         assert word in result.output
-    result = CliRunner().invoke(spam_cli, ["evaluate", str(path), "--json"])
+    result = runner.invoke(args=["spam", "evaluate", str(path), "--json"])
     report = json.loads(result.output)
     assert report["confusion"] == {"tp": 1, "fp": 0, "tn": 1, "fn": 0}
     assert report["mcc"] == 1.0

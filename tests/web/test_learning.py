@@ -1,0 +1,188 @@
+"""The site's spam model learns from moderators, refuses worse versions, and rolls back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from models import Article, Comment, SpamLabel, SpamModelVersion
+from moderation.extensions import db
+from moderation.pipeline import Submission, learning
+from moderation.services import services
+from tests.conftest import Auth, csrf_token
+from tests.factories import Factory
+
+# A campaign the bundled model lets through: bland praise signed by the same brand.
+CAMPAIGN = [
+    f"{praise} Saludos del equipo de Zentrova Capital."
+    for praise in (
+        "Interesante punto de vista.",
+        "Muy buena nota.",
+        "Coincido plenamente.",
+        "Excelente reflexión.",
+        "Totalmente de acuerdo.",
+        "Qué buen texto.",
+        "Muy acertado.",
+    )
+]
+GENUINE = [
+    "Gracias por el análisis del presupuesto, muy claro.",
+    "No estoy de acuerdo con la conclusión sobre salud pública.",
+    "¿Dónde puedo consultar los datos del ministerio de educación?",
+    "Excelente trabajo de investigación, sigan así.",
+    "El gráfico de la segunda sección tiene un error en el eje.",
+]
+NEAR_DUPLICATE = "Coincido con el autor. Equipo Zentrova Capital"
+
+
+@pytest.fixture
+def app(app_factory: Any) -> Flask:
+    built: Flask = app_factory(TERTULIA_SPAM_LEARN_BATCH=10)
+    return built
+
+
+def score(app: Flask, text: str) -> tuple[float, str]:
+    """Submit `text` through the real pipeline; its spam score and the model version used."""
+    with app.app_context():
+        article = db.session.scalar(select(Article))
+        assert article is not None
+        comment = services().pipeline.submit(
+            db.session, article, Submission(name="Test", email="t@example.org", body=text)
+        )
+        assert comment.spam_score is not None and comment.spam_model_version is not None
+        return comment.spam_score, comment.spam_model_version
+
+
+def decide_in_queue(client: FlaskClient, comment_id: int, action: str) -> None:
+    token = csrf_token(client, "/queue/")
+    response = client.post(f"/queue/comments/{comment_id}/{action}", data={"csrf_token": token})
+    assert response.status_code == 302
+
+
+def labels(app: Flask) -> list[tuple[str, bool, str]]:
+    with app.app_context():
+        rows = db.session.scalars(select(SpamLabel).order_by(SpamLabel.id))
+        return [(row.text, row.is_spam, row.source) for row in rows]
+
+
+def test_decisions_become_labels_but_reject_does_not(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    article = factory.article()
+    kept, spam, rejected = (factory.comment(article, body=f"Texto {n}") for n in range(3))
+    factory.moderator()
+    auth.login()
+    decide_in_queue(client, kept.id, "approve")
+    decide_in_queue(client, spam.id, "spam")
+    decide_in_queue(client, rejected.id, "reject")
+    assert labels(app) == [("Texto 0", False, "decision"), ("Texto 1", True, "decision")]
+
+
+def test_moderators_teach_the_model_a_new_campaign(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    article = factory.article(language="es")
+    before, bundled = score(app, NEAR_DUPLICATE)
+    assert before < 0.5
+    campaign = [factory.comment(article, body=text) for text in CAMPAIGN]
+    genuine = [factory.comment(article, body=text) for text in GENUINE]
+    factory.moderator()
+    auth.login()
+    for comment in campaign:
+        decide_in_queue(client, comment.id, "spam")
+    for comment in genuine:
+        decide_in_queue(client, comment.id, "approve")
+
+    with app.app_context():
+        (version,) = learning.versions(db.session)
+        assert version.promoted and version.is_active, version.reason
+    after, learned = score(app, NEAR_DUPLICATE)
+    assert learned == version.version != bundled
+    assert after > before + 0.2
+    genuine_after, _ = score(app, "Gracias por el artículo, muy bien explicado el presupuesto.")
+    assert genuine_after < 0.5
+
+
+def seed_labels(app: Flask, rows: list[tuple[str, bool]]) -> None:
+    with app.app_context():
+        learning.import_labels(db.session, rows)
+        db.session.commit()
+
+
+def test_a_version_that_scores_worse_is_not_promoted(app: Flask, factory: Factory) -> None:
+    factory.article()
+    # Poisoned history: genuine thanks labelled as spam, then recent decisions saying they are
+    # genuine. The candidate learns the poison and is judged on the recent decisions.
+    poisoned = [(f"Gracias por el artículo número {n}, muy útil.", True) for n in range(8)]
+    recent = [("Gracias por el artículo, muy útil y claro.", False)] * 2
+    seed_labels(app, poisoned + recent)
+    with app.app_context():
+        outcome = learning.learn(db.session, services().spam_models, batch=10)
+        db.session.commit()
+        assert outcome is not None and (outcome.learned, outcome.held_out) == (8, 2)
+        assert not outcome.version.promoted
+        assert "genuine" in outcome.version.reason or "worse" in outcome.version.reason
+        assert learning.versions(db.session)[0].is_active is False
+    _, version = score(app, "Gracias por el artículo.")
+    assert version == services_base_version(app)
+
+
+def services_base_version(app: Flask) -> str:
+    with app.app_context():
+        return services().spam_models.base.version
+
+
+def test_rollback_and_every_worker_follows(
+    app_factory: Any, app: Flask, factory: Factory, tmp_path: Path
+) -> None:
+    factory.article()
+    other_worker = app_factory(TERTULIA_SPAM_LEARN_BATCH=10)
+    history = tmp_path / "history.csv"
+    rows = [(text, "spam") for text in CAMPAIGN] + [(text, "ham") for text in GENUINE]
+    history.write_text(
+        "text,label\n" + "".join(f'"{text}",{label}\n' for text, label in rows), encoding="utf-8"
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["spam", "learn", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "imported 12 labels (7 spam, 5 ham)" in result.output
+    assert "promoted, now active" in result.output
+    with app.app_context():
+        (version,) = learning.versions(db.session)
+        active = version.version
+    assert score(other_worker, NEAR_DUPLICATE)[1] == active
+
+    listing = runner.invoke(args=["spam", "versions"])
+    assert f"* {active}" in listing.output
+
+    result = runner.invoke(args=["spam", "rollback"])
+    assert result.exit_code == 0 and "active spam model: bundled" in result.output
+    assert score(other_worker, NEAR_DUPLICATE)[1] == services_base_version(other_worker)
+    assert "* bundled (active)" in runner.invoke(args=["spam", "versions"]).output
+
+    result = runner.invoke(args=["spam", "rollback", active])
+    assert result.exit_code == 0, result.output
+    assert score(other_worker, NEAR_DUPLICATE)[1] == active
+    missing = runner.invoke(args=["spam", "rollback", "no-such-version"])
+    assert missing.exit_code != 0 and "no spam model version" in missing.output
+
+    evaluated = runner.invoke(args=["spam", "evaluate", str(history), "--json"])
+    assert json.loads(evaluated.output)["model_version"] == active
+
+
+def test_learn_rejects_a_malformed_csv_and_changes_nothing(app: Flask, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nfine comment,ham\nanother,maybe\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["spam", "learn", str(bad)])
+    assert result.exit_code != 0
+    assert "line 3" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SpamLabel.id))) == 0
+        assert db.session.scalar(select(func.count(SpamModelVersion.id))) == 0
+        assert db.session.scalar(select(func.count(Comment.id))) == 0
