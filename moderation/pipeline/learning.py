@@ -101,13 +101,18 @@ class Outcome:
     held_out: int
 
 
+def waiting_labels(session: Session) -> int:
+    """Labels gathered since the last learning round."""
+    attempted = session.scalar(select(func.max(SpamModelVersion.last_label_id))) or 0
+    return session.scalar(select(func.count(SpamLabel.id)).where(SpamLabel.id > attempted)) or 0
+
+
 def learn(session: Session, models: SiteModels, batch: int, force: bool = False) -> Outcome | None:
     """Learn a candidate version when `batch` new labels have gathered (or now, if `force`).
 
     Adds the candidate to the session, active if promoted; the caller commits.
     """
-    attempted = session.scalar(select(func.max(SpamModelVersion.last_label_id))) or 0
-    waiting = session.scalar(select(func.count(SpamLabel.id)).where(SpamLabel.id > attempted))
+    waiting = waiting_labels(session)
     if not waiting or (waiting < batch and not force):
         return None
     active = session.scalar(select(SpamModelVersion).where(SpamModelVersion.is_active))

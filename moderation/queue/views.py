@@ -6,14 +6,42 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment
-from moderation.auth.session import current_moderator, login_required
+from moderation.auth.session import admin_required, current_moderator, login_required
 from moderation.extensions import db
-from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many
-from moderation.pipeline.learning import learn_quietly
+from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
 from moderation.queue import bp
 from moderation.queue.listing import FOLDERS, comments_by_ids, folder_counts, folder_page
 from moderation.security import safe_next
 from moderation.services import services
+
+
+@bp.get("/model")
+@login_required
+def model() -> str:
+    """The site's spam model: its learned versions, their verdicts, and rollback for admins."""
+    found = services()
+    return render_template(
+        "queue/model.html",
+        versions=learning.versions(db.session),
+        active=found.spam_models.active(db.session),
+        waiting=learning.waiting_labels(db.session),
+        batch=found.learn_batch,
+        moderator=current_moderator(),
+    )
+
+
+@bp.post("/model/rollback")
+@admin_required
+def rollback() -> BaseResponse:
+    """Make another version active (admins only)."""
+    try:
+        active = learning.rollback(db.session, request.form.get("version") or None)
+    except LookupError as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(f"The spam filter now scores with {active}.", "success")
+    return redirect(url_for("queue.model"))
 
 
 @bp.get("/", defaults={"folder": "pending"})
@@ -99,6 +127,6 @@ def bulk() -> BaseResponse:
 def _learn() -> None:
     """Let the spam model learn from the decisions just taken, once enough have gathered."""
     found = services()
-    outcome = learn_quietly(db.session, found.spam_models, found.learn_batch)
+    outcome = learning.learn_quietly(db.session, found.spam_models, found.learn_batch)
     if outcome is not None and outcome.version.promoted:
         flash(f"The spam filter learned from {outcome.learned} decisions.", "info")

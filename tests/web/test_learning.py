@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from models import Article, Comment, SpamLabel, SpamModelVersion
+from models import Article, Comment, ModeratorRole, SpamLabel, SpamModelVersion
 from moderation.extensions import db
 from moderation.pipeline import Submission, learning
 from moderation.services import services
@@ -186,3 +186,34 @@ def test_learn_rejects_a_malformed_csv_and_changes_nothing(app: Flask, tmp_path:
         assert db.session.scalar(select(func.count(SpamLabel.id))) == 0
         assert db.session.scalar(select(func.count(SpamModelVersion.id))) == 0
         assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_spam_filter_page_and_admin_rollback(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    factory.article()
+    rows = [(text, True) for text in CAMPAIGN] + [(text, False) for text in GENUINE]
+    seed_labels(app, rows)
+    with app.app_context():
+        outcome = learning.learn(db.session, services().spam_models, batch=10)
+        db.session.commit()
+        assert outcome is not None and outcome.version.promoted
+        version = outcome.version.version
+    factory.moderator(email="mod@example.org")
+    factory.moderator(email="admin@example.org", role=ModeratorRole.ADMIN)
+
+    auth.login("mod@example.org")
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert version in page and "(active)" in page and "Use this version" not in page
+    token = csrf_token(client, "/queue/model")
+    refused = client.post("/queue/model/rollback", data={"csrf_token": token})
+    assert refused.status_code == 403
+    auth.logout()
+
+    auth.login("admin@example.org")
+    token = csrf_token(client, "/queue/model")
+    done = client.post("/queue/model/rollback", data={"csrf_token": token, "version": "bundled"})
+    assert done.status_code == 302
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert "now scores with bundled" in page and "Use this version" in page
+    assert score(app, NEAR_DUPLICATE)[1] == services_base_version(app)

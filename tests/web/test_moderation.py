@@ -14,7 +14,7 @@ from moderation.extensions import db
 from tests.conftest import Auth, csrf_token
 from tests.factories import Factory
 
-PROTECTED = ["/queue/", "/queue/spam", "/queue/rejected", "/queue/approved"]
+PROTECTED = ["/queue/", "/queue/spam", "/queue/rejected", "/queue/approved", "/queue/model"]
 
 
 @pytest.mark.parametrize("path", PROTECTED)
@@ -24,7 +24,9 @@ def test_queue_pages_require_login(client: FlaskClient, path: str) -> None:
     assert "/login?next=" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("path", ["/queue/comments/1/approve", "/queue/bulk"])
+@pytest.mark.parametrize(
+    "path", ["/queue/comments/1/approve", "/queue/bulk", "/queue/model/rollback"]
+)
 def test_actions_require_login(client: FlaskClient, path: str) -> None:
     client.get("/login")
     token = csrf_token(client, "/login")
