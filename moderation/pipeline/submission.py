@@ -36,13 +36,25 @@ class Submission:
     user_agent: str | None = None
 
 
-def _text(raw: Mapping[str, object], field: str) -> str | None:
+def _required_text(
+    raw: Mapping[str, object],
+    field: str,
+    label: str,
+    missing: str,
+    limit: int,
+    errors: dict[str, str],
+) -> str:
+    """The trimmed text of a required field; records a message in `errors` when it is bad."""
     value = raw.get(field)
-    if value is None:
+    if value is not None and not isinstance(value, str):
+        errors[field] = f"{label} must be text."
         return ""
-    if not isinstance(value, str):
-        return None
-    return value.strip()
+    text = (value or "").strip()
+    if not text:
+        errors[field] = missing
+    elif len(text) > limit:
+        errors[field] = f"{label} must be at most {limit} characters (it has {len(text)})."
+    return text
 
 
 def validate(
@@ -51,29 +63,18 @@ def validate(
     """Check every field at once and raise `ValidationFailed` with one message per bad field."""
     errors: dict[str, str] = {}
 
-    name = _text(raw, "name")
-    if name is None:
-        errors["name"] = "Name must be text."
-    elif not name:
-        errors["name"] = "Please give your name."
-    elif len(name) > NAME_LENGTH:
-        errors["name"] = f"Name must be at most {NAME_LENGTH} characters."
-
-    email = _text(raw, "email")
-    if email is None:
-        errors["email"] = "Email must be text."
-    elif not email:
-        errors["email"] = "Please give your email; it is never published."
-    elif len(email) > EMAIL_LENGTH or not _EMAIL.match(email):
+    name = _required_text(raw, "name", "Name", "Please give your name.", NAME_LENGTH, errors)
+    email = _required_text(
+        raw,
+        "email",
+        "Email",
+        "Please give your email; it is never published.",
+        EMAIL_LENGTH,
+        errors,
+    )
+    if "email" not in errors and not _EMAIL.match(email):
         errors["email"] = "This does not look like an email address."
-
-    body = _text(raw, "body")
-    if body is None:
-        errors["body"] = "Comment must be text."
-    elif not body:
-        errors["body"] = "Please write a comment."
-    elif len(body) > BODY_LENGTH:
-        errors["body"] = f"Comment must be at most {BODY_LENGTH} characters (it has {len(body)})."
+    body = _required_text(raw, "body", "Comment", "Please write a comment.", BODY_LENGTH, errors)
 
     parent_id: int | None = None
     raw_parent = raw.get("parent_id")
@@ -100,7 +101,6 @@ def validate(
 
     if errors:
         raise ValidationFailed(errors)
-    assert name is not None and email is not None and body is not None
     return Submission(
         name=name,
         email=email,

@@ -73,6 +73,14 @@ def page(live_server: str) -> Iterator[Any]:
         assert errors == []
 
 
+def sign_in(page: Any) -> None:
+    """Fill in the login form the page shows and land on the queue."""
+    page.fill("#email", "mod@example.org")
+    page.fill("#password", "correct horse")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/queue/")
+
+
 def test_comment_is_moderated_by_keyboard_and_published(page: Any) -> None:
     page.goto("/articles/presupuesto")
     page.fill("#name", "Lucía")
@@ -83,10 +91,7 @@ def test_comment_is_moderated_by_keyboard_and_published(page: Any) -> None:
     assert "escrito" not in page.inner_text("#comments")
 
     page.goto("/queue/")
-    page.fill("#email", "mod@example.org")
-    page.fill("#password", "correct horse")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/queue/")
+    sign_in(page)
     assert "lucia.browser@example.org" in page.inner_text(".queue")
     page.keyboard.press("a")
     page.wait_for_selector(".flash")
@@ -118,10 +123,7 @@ def test_bulk_select_all_and_apply(page: Any, live_server: str) -> None:
         page.fill("#body", f"Comentario número {n} sobre el presupuesto")
         page.click("button[type=submit]")
     page.goto("/login")
-    page.fill("#email", "mod@example.org")
-    page.fill("#password", "correct horse")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/queue/")
+    sign_in(page)
     page.check("#select-all")
     page.select_option("select[name=action]", "reject")
     page.click(".bulk button[type=submit]")
