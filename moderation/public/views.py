@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -24,11 +25,16 @@ def index() -> str:
     return render_template("public/index.html", articles=articles)
 
 
+# Stands in for the visitor's CSRF token in the cached page; never a valid token itself.
+TOKEN_SLOT = "__csrf_token_slot__"
+
+
 def render_article(
     article: Article,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    token: str | None = None,
 ) -> tuple[str, int]:
     """The article page with its thread; `form` and `errors` refill a rejected submission."""
     page = render_template(
@@ -37,6 +43,7 @@ def render_article(
         thread=thread_html(article),
         form=form or {},
         errors=errors or {},
+        token=token or generate_csrf(),
     )
     return page, status
 
@@ -44,10 +51,17 @@ def render_article(
 @bp.get("/articles/<slug>")
 def article(slug: str) -> tuple[str, int]:
     """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
+    found = article_or_404(slug)
     reply_to = request.args.get("reply_to", "")
-    return render_article(
-        article_or_404(slug), {"parent_id": reply_to if reply_to.isdigit() else ""}
+    if reply_to.isdigit() or "moderator_id" in session or "_flashes" in session:
+        return render_article(found, {"parent_id": reply_to if reply_to.isdigit() else ""})
+    # What every anonymous reader sees is the same page but for the token: render it once per
+    # thread version and fill the token in.
+    page: str = services().threads.get(
+        ("page", found.id, found.thread_version),
+        lambda: render_article(found, token=TOKEN_SLOT)[0],
     )
+    return page.replace(TOKEN_SLOT, generate_csrf(), 1), 200
 
 
 @bp.post("/articles/<slug>")

@@ -157,3 +157,15 @@ def test_reply_link_fills_the_reply_to_field(
     assert f'name="parent_id" inputmode="numeric" value="{parent.id}"' in form
     ignored = client.get("/articles/presupuesto?reply_to=<x>").get_data(as_text=True)
     assert 'inputmode="numeric" value=""' in ignored
+
+
+def test_cached_page_still_gives_each_visitor_their_own_token(
+    app: Flask, factory: Factory, article: Article
+) -> None:
+    first, second = app.test_client(), app.test_client()
+    tokens = {csrf_token(client, "/articles/presupuesto") for client in (first, second)}
+    assert len(tokens) == 2 and "__csrf_token_slot__" not in "".join(tokens)
+    factory.comment(article, body="Publicado después", status=CommentStatus.APPROVED)
+    assert "Publicado después" in first.get("/articles/presupuesto").get_data(as_text=True)
+    response = post(second, "presupuesto", name="Ana", email="ana@example.org", body="Hola")
+    assert response.status_code == 302
