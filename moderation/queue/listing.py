@@ -94,3 +94,15 @@ def comments_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Comment]:
     return session.scalars(
         select(Comment).options(joinedload(Comment.article)).where(Comment.id.in_(ids))
     ).all()
+
+
+def pending_by_author(session: Session, comment: Comment) -> Sequence[Comment]:
+    """Every pending comment from the same author (same email), this one included."""
+    return session.scalars(
+        select(Comment)
+        .options(joinedload(Comment.article))
+        .where(
+            Comment.status == CommentStatus.PENDING,
+            func.lower(Comment.author_email) == comment.author_email.lower(),
+        )
+    ).all()

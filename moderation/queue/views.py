@@ -5,12 +5,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import Comment
+from models import Comment, CommentStatus
 from moderation.auth.session import admin_required, current_moderator, login_required
 from moderation.extensions import db
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
 from moderation.queue import bp
-from moderation.queue.listing import FOLDERS, comments_by_ids, folder_counts, folder_page
+from moderation.queue.listing import (
+    FOLDERS,
+    comments_by_ids,
+    folder_counts,
+    folder_page,
+    pending_by_author,
+)
 from moderation.security import safe_next
 from moderation.services import services
 
@@ -101,6 +107,22 @@ def act(comment_id: int, action: str) -> BaseResponse:
         flash(f"Comment {comment.id} by {comment.author_name}: {ACTIONS[action].value}.", "success")
         _learn()
     return redirect(_back(folder))
+
+
+@bp.post("/comments/<int:comment_id>/reject-author")
+@login_required
+def reject_author(comment_id: int) -> BaseResponse:
+    """Reject every pending comment by this comment's author (when banning a troll)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    comments = pending_by_author(db.session, comment)
+    changed = decide_many(
+        db.session, comments, CommentStatus.REJECTED, current_moderator(), "all by this author"
+    )
+    db.session.commit()
+    flash(f"{changed} pending comment(s) by {comment.author_name}: rejected.", "success")
+    return redirect(_back("pending"))
 
 
 @bp.post("/bulk")

@@ -25,7 +25,13 @@ def test_queue_pages_require_login(client: FlaskClient, path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/queue/comments/1/approve", "/queue/bulk", "/queue/model/rollback"]
+    "path",
+    [
+        "/queue/comments/1/approve",
+        "/queue/comments/1/reject-author",
+        "/queue/bulk",
+        "/queue/model/rollback",
+    ],
 )
 def test_actions_require_login(client: FlaskClient, path: str) -> None:
     client.get("/login")
@@ -243,3 +249,30 @@ def test_login_attempts_are_rate_limited(app_factory: Any) -> None:
     assert codes == [401, 401, 401]
     assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "60"
     assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
+
+
+def test_reject_all_by_this_author(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    article = factory.article()
+    troll = [
+        factory.comment(article, body=f"Troll {n}", author_email="Troll@example.org")
+        for n in range(3)
+    ]
+    published = factory.comment(
+        article, body="Old", author_email="troll@example.org", status=CommentStatus.APPROVED
+    )
+    other = factory.comment(article, body="Someone else")
+    factory.moderator()
+    auth.login()
+    token = csrf_token(client, "/queue/")
+    response = client.post(
+        f"/queue/comments/{troll[0].id}/reject-author", data={"csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert "3 pending comment(s)" in client.get("/queue/").get_data(as_text=True)
+    with app.app_context():
+        statuses = {c.id: c.status for c in db.session.query(Comment)}
+    assert all(statuses[c.id] is CommentStatus.REJECTED for c in troll)
+    assert statuses[published.id] is CommentStatus.APPROVED
+    assert statuses[other.id] is CommentStatus.PENDING
