@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
+import re
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moderation.spam import corpora, train
+from moderation.spam import corpora, features, train
 from moderation.spam.corpora import Example
 from moderation.spam.metrics import Metrics
 from moderation.spam.model import SpamModel, design
@@ -72,6 +74,54 @@ def ours(examples: Sequence[Example]) -> Callable[[Sequence[str]], list[float]]:
     return model.scores
 
 
+# The English "engagement bait" phrases considered before any were kept in features.PHRASES. The
+# shipped family keeps those with >= 2 spam and >= 2/3 spam over all four videos, which includes
+# the test video of each fold; `ours_fold_phrases` re-derives it from the three training videos.
+BAIT_CANDIDATES = (
+    r"\blike this (?:comment|post)\b",
+    r"\bthumbs? up if\b",
+    r"\blike if (?:you|u)\b",
+    r"\bgive (?:it|this|me) a (?:like|thumbs up)\b",
+    r"\bshare this (?:video|post|comment)\b",
+)
+BAIT = "engagement bait"
+
+
+def attested_bait(examples: Sequence[Example]) -> re.Pattern[str]:
+    """The candidates with at least 2 spam matches, at least 2/3 of them spam, in examples."""
+    kept = []
+    for pattern in BAIT_CANDIDATES:
+        rx = re.compile(pattern)
+        found = [e.spam for e in examples if rx.search(features.fold(e.text))]
+        if sum(found) >= 2 and sum(found) * 3 >= 2 * len(found):
+            kept.append(pattern)
+    return re.compile("|".join(f"(?:{p})" for p in kept) or r"(?!x)x")
+
+
+@contextlib.contextmanager
+def bait_phrases(rx: re.Pattern[str]) -> Iterator[None]:
+    """Temporarily replace the engagement-bait phrase family (bench only)."""
+    shipped = features._PHRASE_RES[BAIT]
+    features._PHRASE_RES[BAIT] = rx
+    try:
+        yield
+    finally:
+        features._PHRASE_RES[BAIT] = shipped
+
+
+def ours_fold_phrases(examples: Sequence[Example]) -> Callable[[Sequence[str]], list[float]]:
+    """Ours, with the engagement-bait phrases chosen from the training examples only."""
+    rx = attested_bait(examples)
+    with bait_phrases(rx):
+        model = train.fit(examples)
+
+    def predict(texts: Sequence[str]) -> list[float]:
+        with bait_phrases(rx):
+            return model.scores(texts)
+
+    return predict
+
+
 def plain(examples: Sequence[Example]) -> Callable[[Sequence[str]], list[float]]:
     """The published baseline: TF-IDF word and character n-grams, logistic regression."""
     pipeline = Pipeline(
@@ -120,6 +170,7 @@ def youtube(data: Path) -> None:
     variants: list[tuple[str, Fitter, bool]] = [
         ("plain TF-IDF + LR, three videos", plain, False),
         ("ours, three videos", ours, False),
+        ("ours, bait phrases chosen on the three training videos only", ours_fold_phrases, False),
         ("ours, three videos + SMS, es, own corpus", ours, True),
     ]
     print("## YouTube, leave one video out (threshold 0.5)\n")

@@ -57,6 +57,12 @@ TOP_FEATURES = 5
 _LABEL_STRIP = ".,;:!?¡¿()[]{}\"'«»“”\u2018\u2019…*-_/"
 _TAG_RE = re.compile(r"<[^>]{0,500}>")
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _digit_shape(match: re.Match[str]) -> str:
+    """A run of digits as its shape: "2015" and "1884" are both "0000", longer runs cap at 4."""
+    return "0" * min(len(match.group(0)), 4)
 
 
 def prepare(text: str) -> str:
@@ -67,6 +73,7 @@ def prepare(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text[:MAX_CHARS])
     text = _TAG_RE.sub(" ", html.unescape(text))
     text = features.URL_RE.sub(lambda m: f" link {features.host(m.group(0))} ", text)
+    text = _DIGITS_RE.sub(_digit_shape, text)
     return " ".join(text.split())
 
 

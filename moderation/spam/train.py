@@ -18,7 +18,8 @@ import scipy
 import sklearn
 import skops
 
-from moderation.spam import corpora
+from moderation.spam import corpora, features
+from moderation.spam import model as model_module
 from moderation.spam.corpora import Example
 from moderation.spam.model import BUNDLED_MODEL, BUNDLED_SIDECAR, SpamModel, fit_pipeline
 
@@ -81,6 +82,18 @@ def versions() -> dict[str, str]:
     }
 
 
+def recipe_sha256() -> str:
+    """Hash of the code that turns a body into model inputs (checks, phrases, preparation).
+
+    Part of the version, so a retrain after a feature change gets a new version even when the
+    training files are the same.
+    """
+    digest = hashlib.sha256()
+    for module in (features, model_module):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
 def train_bundled(data_dir: Path, out_dir: Path | None = None) -> tuple[SpamModel, dict[str, Any]]:
     """Train on every shared corpus plus the corpus train split; write model.skops and model.json.
 
@@ -106,7 +119,10 @@ def train_bundled(data_dir: Path, out_dir: Path | None = None) -> tuple[SpamMode
     seconds = time.perf_counter() - started
     test_pairs = [(e.text, e.spam) for e in held_out]
     metrics = model.evaluate(test_pairs)
-    digest = hashlib.sha256("".join(f.sha256 for f in described).encode()).hexdigest()[:8]
+    recipe = recipe_sha256()
+    digest = hashlib.sha256(("".join(f.sha256 for f in described) + recipe).encode()).hexdigest()[
+        :8
+    ]
     today = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
     meta: dict[str, Any] = {
         **model.meta,
@@ -118,6 +134,7 @@ def train_bundled(data_dir: Path, out_dir: Path | None = None) -> tuple[SpamMode
             "rows": len(examples),
             "spam": sum(1 for e in examples if e.spam),
             "source_weight": SOURCE_WEIGHT,
+            "recipe_sha256": recipe,
             "seconds": round(seconds, 1),
         },
         "metrics": {

@@ -24,7 +24,7 @@ from moderation.spam import (
     read_labelled_csv,
 )
 from moderation.spam.cli import spam_cli
-from moderation.spam.model import BUNDLED_SIDECAR, design
+from moderation.spam.model import BUNDLED_SIDECAR, design, prepare
 
 SHARED_DATA = Path(
     os.environ.get("TERTULIA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
@@ -123,6 +123,25 @@ def test_structural_checks_name_what_they_found() -> None:
     assert "repeated characters" in found.reasons
     assert len(found.values) == len(features.FEATURE_NAMES)
     assert features.extract("Thanks, see page 12 of the 2021 report.").reasons == ()
+
+
+def test_video_links_are_counted_apart_and_bait_is_named() -> None:
+    names = features.FEATURE_NAMES
+    clip = features.extract("Full session: https://youtu.be/abc123 from minute 40")
+    assert clip.values[names.index("links")] == 0.0
+    assert clip.values[names.index("video links")] > 0
+    assert clip.reasons == ("1 link (youtu.be)",)
+    other = features.extract("Cheap pills at http://pills.example.com")
+    assert other.values[names.index("links")] > 0
+    assert other.values[names.index("video links")] == 0.0
+    bait = features.extract("Like this comment if you are watching in 2015")
+    assert bait.values[names.index("phrase: engagement bait")] == 1.0
+    assert "phrase: like this comment" in bait.reasons
+
+
+def test_digits_are_reduced_to_their_shape() -> None:
+    assert prepare("2,000,000,000 views in 2015") == "0,000,000,000 views in 0000"
+    assert prepare("call 07781482378") == "call 0000"
 
 
 def test_fast_path_equals_the_sklearn_pipeline(model: SpamModel) -> None:
