@@ -81,7 +81,7 @@ def seed(env: dict[str, str], comments: int) -> None:
 from moderation import create_app, migrations
 from moderation.extensions import db
 from moderation.pipeline import Submission, decide
-from models import Article, CommentStatus
+from models import Article, Comment, CommentStatus
 app = create_app()
 migrations.upgrade(app.config["DATABASE_URL"])
 with app.app_context():
@@ -95,7 +95,7 @@ with app.app_context():
             name=f"Reader {{n}}", email=f"r{{n}}@example.org", body=text,
             parent_id=None))
         if c.status is not CommentStatus.APPROVED:
-            decide(db.session, c, CommentStatus.APPROVED, None)
+            decide(db.session, db.session.get_one(Comment, c.id), CommentStatus.APPROVED, None)
         db.session.commit()
 """
     subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LANGUAGES = ("en", "es", "pt")
+DEFAULT_COMMENT_RATE_LIMIT = "5 per minute;60 per hour"
 
 
 def instance_path(environ: Mapping[str, str] = os.environ) -> Path:
@@ -78,7 +79,7 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         # Off by default: nothing reaches the public unreviewed unless the operator says so.
         "TERTULIA_PUBLISH_UNREVIEWED": _flag(environ.get("TERTULIA_PUBLISH_UNREVIEWED", "")),
         "TERTULIA_COMMENT_RATE_LIMIT": environ.get(
-            "TERTULIA_COMMENT_RATE_LIMIT", "5 per minute;60 per hour"
+            "TERTULIA_COMMENT_RATE_LIMIT", DEFAULT_COMMENT_RATE_LIMIT
         ),
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,

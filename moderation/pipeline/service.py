@@ -8,7 +8,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from models import Article, Comment, CommentStatus, SpamModelVersion, utcnow
@@ -155,12 +155,15 @@ class Pipeline:
         Raises `RateLimited` if the client is at a limit; otherwise returns its comments in the
         velocity window, whether the same text was posted recently (by anyone), and the active
         spam model version (asked here so that a promotion costs no extra query per comment).
+        A submission without a client address (the command line, the demo) has no history.
         """
         periods = [VELOCITY_WINDOW, *(limit.period for limit in self.rate_limits)]
         counts = [
             select(func.count(Comment.id))
             .where(Comment.client_ip_hash == ip_hash, Comment.created_at >= now - period)
             .scalar_subquery()
+            if ip_hash is not None
+            else literal(0)
             for period in periods
         ]
         repeats = exists().where(

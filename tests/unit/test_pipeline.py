@@ -16,6 +16,7 @@ from models import Article, Comment, CommentStatus
 from moderation.extensions import db
 from moderation.language import LanguageDetector
 from moderation.pipeline import Pipeline, Submission, ValidationFailed
+from moderation.ratelimit import RateLimited, parse_limits
 from moderation.services import services
 from moderation.spam import SpamModel
 from tests.factories import Factory
@@ -166,3 +167,18 @@ def test_detector_internal_failure_is_flagged_unclassified(
     assert language["reason"].startswith("unclassified") and language["flag"]
     assert comment.status is CommentStatus.PENDING
     assert "language detection failed" in caplog.text
+
+
+def test_rate_limits_count_per_client_and_never_without_an_address(
+    pipeline: Pipeline, article: Article
+) -> None:
+    limited = dataclasses.replace(pipeline, rate_limits=parse_limits("2 per minute"))
+    for n in range(3):  # no address: the command line and the demo are not clients
+        submit(limited, article, f"{GENUINE} {n}")
+    for n in range(2):
+        submit(limited, article, f"{GENUINE} a{n}", client_ip="198.51.100.7")
+    with pytest.raises(RateLimited) as caught:
+        submit(limited, article, f"{GENUINE} a2", client_ip="198.51.100.7")
+    assert str(caught.value.limit) == "2 per minute"
+    submit(limited, article, f"{GENUINE} b", client_ip="198.51.100.8")
+    assert db.session.scalar(select(func.count(Comment.id))) == 6

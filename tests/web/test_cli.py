@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
+from moderation.config import DEFAULT_COMMENT_RATE_LIMIT
 from moderation.demo import DEMO_EMAIL
 from moderation.extensions import db
 
@@ -66,7 +68,10 @@ def test_moderators_add_prompts_for_the_password(runner: FlaskCliRunner, app: Fl
     assert short.exit_code != 0 and "at least 8" in short.output
 
 
-def test_demo_seeds_once(runner: FlaskCliRunner, app: Flask) -> None:
+def test_demo_seeds_once(app_factory: Any) -> None:
+    # The real rate limits: the demo's comments come from no client and must not hit them.
+    app = app_factory(TERTULIA_COMMENT_RATE_LIMIT=DEFAULT_COMMENT_RATE_LIMIT)
+    runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert DEMO_EMAIL in first.output
@@ -89,12 +94,9 @@ def test_demo_seeds_once(runner: FlaskCliRunner, app: Flask) -> None:
         assert db.session.scalar(select(func.count(Article.id))) == 3
 
 
-def test_db_upgrade_creates_the_schema(tmp_path: Path, app_factory: object) -> None:
-    from typing import Any
-
+def test_db_upgrade_creates_the_schema(tmp_path: Path, app_factory: Any) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    fresh: Any = app_factory
-    app = fresh(DATABASE_URL=url)
+    app = app_factory(DATABASE_URL=url)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context():
