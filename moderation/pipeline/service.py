@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import exists, func, insert, literal, select
+from sqlalchemy import Select, Table, bindparam, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import Article, Comment, CommentStatus, SpamModelVersion, utcnow
@@ -23,6 +25,9 @@ from moderation.spam import SpamContext
 
 VELOCITY_WINDOW = timedelta(minutes=10)
 REPEAT_WINDOW = timedelta(days=1)
+_COMMENTS = cast(Table, Comment.__table__)
+_INSERTED = [column.key for column in _COMMENTS.c if column.key != "id"]
+_INSERT = insert(_COMMENTS).returning(_COMMENTS.c.id)
 
 
 def fingerprint(body: str) -> str:
@@ -108,14 +113,11 @@ class Pipeline:
             updated_at=now,
             published_at=now if status is CommentStatus.APPROVED else None,
         )
-        # A Core insert: the per-comment path skips the ORM's unit of work, which costs more
-        # than the statement itself.
-        columns = {column.key: getattr(comment, column.key) for column in Comment.__table__.c}
-        del columns["id"]
+        columns = {key: getattr(comment, key) for key in _INSERTED}
         try:
-            comment.id = session.execute(
-                insert(Comment).values(columns).returning(Comment.id)
-            ).scalar_one()
+            # A prebuilt Core insert: on the per-comment path the ORM's unit of work, and even
+            # building the statement, cost more than the statement itself.
+            comment.id = session.connection().execute(_INSERT, columns).scalar_one()
             if status is CommentStatus.APPROVED:
                 bump_thread(session, article)
             session.commit()
@@ -147,6 +149,27 @@ class Pipeline:
         if parent.status is not CommentStatus.APPROVED:
             raise ValidationFailed({"parent_id": "You can only reply to a published comment."})
 
+    @functools.cached_property
+    def _history_query(self) -> Select[Any]:
+        """The history statement, built once: constructing it costs more than running it."""
+        table = _COMMENTS.c
+        counts = [
+            select(func.count(table.id))
+            .where(
+                table.client_ip_hash == bindparam("ip"),
+                table.created_at >= bindparam(f"since_{n}", type_=table.created_at.type),
+            )
+            .scalar_subquery()
+            for n in range(1 + len(self.rate_limits))
+        ]
+        repeats = exists().where(
+            table.body_fingerprint == bindparam("digest"),
+            table.created_at >= bindparam("repeat_since", type_=table.created_at.type),
+        )
+        versions = SpamModelVersion.__table__.c
+        active = select(versions.id).where(versions.is_active).scalar_subquery()
+        return select(*counts, repeats, active)
+
     def _history(
         self, session: Session, ip_hash: str | None, digest: str, now: datetime
     ) -> tuple[int, bool, int | None]:
@@ -158,19 +181,12 @@ class Pipeline:
         A submission without a client address (the command line, the demo) has no history.
         """
         periods = [VELOCITY_WINDOW, *(limit.period for limit in self.rate_limits)]
-        counts = [
-            select(func.count(Comment.id))
-            .where(Comment.client_ip_hash == ip_hash, Comment.created_at >= now - period)
-            .scalar_subquery()
-            if ip_hash is not None
-            else literal(0)
-            for period in periods
-        ]
-        repeats = exists().where(
-            Comment.body_fingerprint == digest, Comment.created_at >= now - REPEAT_WINDOW
-        )
-        active = select(SpamModelVersion.id).where(SpamModelVersion.is_active).scalar_subquery()
-        *found, repeated, version_id = session.execute(select(*counts, repeats, active)).one()
+        # A NULL address compares unequal to every row: no client, no history.
+        params: dict[str, object] = {"ip": ip_hash, "digest": digest}
+        params.update({f"since_{n}": now - period for n, period in enumerate(periods)})
+        params["repeat_since"] = now - REPEAT_WINDOW
+        row = session.connection().execute(self._history_query, params).one()
+        *found, repeated, version_id = row
         for limit, count in zip(self.rate_limits, found[1:], strict=True):
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
