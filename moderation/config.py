@@ -81,6 +81,12 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_COMMENT_RATE_LIMIT": environ.get(
             "TERTULIA_COMMENT_RATE_LIMIT", DEFAULT_COMMENT_RATE_LIMIT
         ),
+        # Sites whose pages may embed the comments (static/embed.js), e.g. https://news.example.
+        "TERTULIA_EMBED_ORIGINS": tuple(
+            origin.strip().rstrip("/").lower()
+            for origin in environ.get("TERTULIA_EMBED_ORIGINS", "").split(",")
+            if origin.strip()
+        ),
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

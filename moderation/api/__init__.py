@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from moderation.api import views  # noqa: E402,F401  (routes register on import)
+from moderation.api import cors, views  # noqa: E402,F401  (routes register on import)
+
+cors.register(bp)
