@@ -40,6 +40,13 @@ NAME_LENGTH = 80
 BODY_LENGTH = 5000
 SLUG_LENGTH = 200
 LANGUAGE_LENGTH = 8
+# Starts the reason of a check that failed: the comment waits unclassified, never lost.
+UNCLASSIFIED = "unclassified"
+
+
+def any_unclassified(reasons: list[dict[str, Any]]) -> bool:
+    """Whether any of a comment's reasons says that its check failed."""
+    return any(str(reason.get("reason", "")).startswith(UNCLASSIFIED) for reason in reasons)
 
 
 def utcnow() -> datetime:
@@ -155,8 +162,8 @@ class Comment(Base):
 
     @property
     def is_unclassified(self) -> bool:
-        """True when the spam classifier could not score this comment."""
-        return self.spam_score is None
+        """True when a check (language or spam) failed on this comment."""
+        return any_unclassified(self.reasons)
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.status}>"
@@ -288,6 +295,7 @@ class SpamModelVersion(Base):
 
 
 __all__ = [
+    "UNCLASSIFIED",
     "Article",
     "Base",
     "Comment",
@@ -297,4 +305,5 @@ __all__ = [
     "ModeratorRole",
     "SpamLabel",
     "SpamModelVersion",
+    "any_unclassified",
 ]

@@ -16,6 +16,7 @@ from moderation.extensions import db
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 articles_cli = AppGroup("articles", help="Articles open for comments.")
 moderators_cli = AppGroup("moderators", help="Moderator accounts.")
+comments_cli = AppGroup("comments", help="Comments: re-check unclassified ones, forget an author.")
 
 
 @db_cli.command("upgrade")
@@ -94,6 +95,32 @@ def moderators_add(email: str, password: str | None, role: str, languages: str) 
     click.echo(f"moderator '{email}' added ({role})")
 
 
+@comments_cli.command("reclassify")
+def comments_reclassify() -> None:
+    """Run the checks again on pending comments that a failing check left unclassified."""
+    from models import Comment, CommentStatus
+    from moderation.services import services
+
+    pipeline = services().pipeline
+    pending = db.session.scalars(select(Comment).where(Comment.status == CommentStatus.PENDING))
+    waiting = [comment for comment in pending if comment.is_unclassified]
+    done = sum(pipeline.reclassify(db.session, comment) for comment in waiting)
+    db.session.commit()
+    click.echo(f"{done} of {len(waiting)} unclassified comment(s) classified")
+
+
+@comments_cli.command("forget")
+@click.argument("email")
+@click.confirmation_option(prompt="Delete every comment sent with this email?")
+def comments_forget(email: str) -> None:
+    """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
+    from moderation.pipeline.retention import forget_author
+
+    deleted = forget_author(db.session, email)
+    db.session.commit()
+    click.echo(f"{deleted} comment(s) deleted")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -109,5 +136,13 @@ def register(app: Flask) -> None:
     from moderation.language.cli import language_cli
     from moderation.spam.cli import spam_cli
 
-    for command in (db_cli, articles_cli, moderators_cli, demo_command, spam_cli, language_cli):
+    for command in (
+        db_cli,
+        articles_cli,
+        moderators_cli,
+        comments_cli,
+        demo_command,
+        spam_cli,
+        language_cli,
+    ):
         app.cli.add_command(command)

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole, utcnow
 from moderation.markdown import render_markdown
 from moderation.pipeline import fingerprint
+from moderation.pipeline.decisions import bump_thread
 
 _sequence = itertools.count(1)
 T = TypeVar("T")
@@ -57,9 +58,11 @@ class Factory:
             published_at=utcnow() if status is CommentStatus.APPROVED else None,
             **fields,
         )
+        self._save(comment)
         if status is CommentStatus.APPROVED:
-            article.thread_version += 1
-        return self._save(comment)
+            bump_thread(self.session, article)
+            self.session.commit()
+        return comment
 
     def moderator(
         self,

@@ -1,6 +1,6 @@
 """Submission -> checks (language, spam, rules) -> status; no Flask imports."""
 
-from moderation.pipeline.checks import UNCLASSIFIED, CheckResult
+from moderation.pipeline.checks import CheckResult
 from moderation.pipeline.decisions import ACTIONS, NotAllowed, decide, decide_many
 from moderation.pipeline.service import Pipeline, fingerprint, hash_client_ip
 from moderation.pipeline.submission import FIELDS, Submission, ValidationFailed, validate
@@ -8,7 +8,6 @@ from moderation.pipeline.submission import FIELDS, Submission, ValidationFailed,
 __all__ = [
     "ACTIONS",
     "FIELDS",
-    "UNCLASSIFIED",
     "CheckResult",
     "NotAllowed",
     "Pipeline",

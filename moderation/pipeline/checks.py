@@ -6,12 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from models import UNCLASSIFIED
 from moderation.language import LanguageDetector
 from moderation.spam import SpamContext, SpamModel
 
 log = logging.getLogger(__name__)
-
-UNCLASSIFIED = "unclassified"
 
 
 @dataclass(frozen=True, slots=True)

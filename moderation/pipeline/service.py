@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -13,10 +14,22 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, bindparam, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from models import Article, Comment, CommentStatus, SpamModelVersion, utcnow
+from models import (
+    Article,
+    Comment,
+    CommentStatus,
+    SpamModelVersion,
+    any_unclassified,
+    utcnow,
+)
 from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
-from moderation.pipeline.checks import check_language, check_spam
+from moderation.pipeline.checks import (
+    LanguageVerdict,
+    SpamVerdict,
+    check_language,
+    check_spam,
+)
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.learning import SiteModels
 from moderation.pipeline.submission import Submission, ValidationFailed
@@ -49,6 +62,29 @@ def hash_client_ip(key: bytes, address: str | None) -> str | None:
     return hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Classification:
+    """What the checks found about one body of text."""
+
+    language: LanguageVerdict
+    spam: SpamVerdict
+    status: CommentStatus
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """The reasons stored on the comment, language first."""
+        return [self.language.result.as_dict(), *(result.as_dict() for result in self.spam.results)]
+
+    def apply(self, comment: Comment) -> None:
+        """Write the findings onto `comment`."""
+        comment.language = self.language.code
+        comment.language_confidence = self.language.confidence
+        comment.spam_score = self.spam.score
+        comment.spam_model_version = self.spam.model_version
+        comment.reasons = self.reasons
+        comment.status = self.status
+
+
 @dataclass
 class Pipeline:
     """Turns a validated submission into a stored comment with its status and reasons."""
@@ -78,20 +114,14 @@ class Pipeline:
         if submission.parent_id is not None:
             self._check_parent(session, article, submission.parent_id)
 
-        priors = tuple(code for code in (article.language, submission.page_language) if code)
-        language = check_language(self.detector, submission.body, priors)
-
-        context = SpamContext(
-            article_language=article.language,
-            comment_language=language.code if language.code != "und" else None,
-            repeats_recent_comment=repeats,
-            recent_posts_from_client=recent_posts,
+        found = self._classify(
+            session,
+            article,
+            submission.body,
+            submission.page_language,
+            SpamContext(repeats_recent_comment=repeats, recent_posts_from_client=recent_posts),
+            version_id,
         )
-        model = self.spam_models.model_for(session, version_id)
-        threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
-        spam = check_spam(model, submission.body, context, threshold)
-
-        status = self._initial_status(spam.score, threshold, model.borderline, language.moderated)
         comment = Comment(
             article_id=article.id,
             parent_id=submission.parent_id,
@@ -100,31 +130,79 @@ class Pipeline:
             body=submission.body,
             body_fingerprint=digest,
             body_html=render_markdown(submission.body),
-            language=language.code,
-            language_confidence=language.confidence,
             page_language=submission.page_language,
-            spam_score=spam.score,
-            spam_model_version=spam.model_version,
-            reasons=[language.result.as_dict(), *(result.as_dict() for result in spam.results)],
-            status=status,
             client_ip_hash=ip_hash,
             user_agent=submission.user_agent,
             created_at=now,
             updated_at=now,
-            published_at=now if status is CommentStatus.APPROVED else None,
+            published_at=now if found.status is CommentStatus.APPROVED else None,
         )
+        found.apply(comment)
         columns = {key: getattr(comment, key) for key in _INSERTED}
         try:
             # A prebuilt Core insert: on the per-comment path the ORM's unit of work, and even
             # building the statement, cost more than the statement itself.
             comment.id = session.connection().execute(_INSERT, columns).scalar_one()
-            if status is CommentStatus.APPROVED:
+            if found.status is CommentStatus.APPROVED:
                 bump_thread(session, article)
             session.commit()
         except Exception:
             session.rollback()
             raise
         return comment
+
+    def reclassify(self, session: Session, comment: Comment) -> bool:
+        """Check again a pending comment that a failing check left unclassified.
+
+        Returns whether the checks now succeeded. The comment keeps its place in the queue, or
+        moves to the spam folder if it now scores above the threshold; this is the initial
+        classification, late, not a moderator's decision, so it teaches the model nothing.
+        """
+        if comment.status is not CommentStatus.PENDING or not comment.is_unclassified:
+            return False
+        found = self._classify(
+            session,
+            comment.article,
+            comment.body,
+            comment.page_language,
+            SpamContext(),
+            self.spam_models.active_id(session),
+        )
+        if any_unclassified(found.reasons):
+            return False
+        found.apply(comment)
+        if found.status is CommentStatus.APPROVED:
+            comment.published_at = utcnow()
+            bump_thread(session, comment.article)
+        return True
+
+    def _classify(
+        self,
+        session: Session,
+        article: Article,
+        body: str,
+        page_language: str | None,
+        history: SpamContext,
+        version_id: int | None,
+    ) -> Classification:
+        """Run the language and spam checks and decide the initial status."""
+        priors = tuple(code for code in (article.language, page_language) if code)
+        language = check_language(self.detector, body, priors)
+        context = dataclasses.replace(
+            history,
+            article_language=article.language,
+            comment_language=language.code if language.code != "und" else None,
+        )
+        model = self.spam_models.model_for(session, version_id)
+        threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
+        spam = check_spam(model, body, context, threshold)
+        return Classification(
+            language=language,
+            spam=spam,
+            status=self._initial_status(
+                spam.score, threshold, model.borderline, language.moderated
+            ),
+        )
 
     def _initial_status(
         self, score: float | None, threshold: float, borderline: float, language_moderated: bool

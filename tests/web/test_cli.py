@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -101,3 +101,68 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path, app_factory: Any) -> None
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Article.id))) == 0
+
+
+def test_reclassify_finishes_what_a_failing_check_left(app: Flask, runner: FlaskCliRunner) -> None:
+    from unittest import mock
+
+    from moderation.pipeline import Submission
+    from moderation.services import services
+    from moderation.spam import SpamModel
+
+    with app.app_context():
+        article = Article(slug="a", title="A", language="es")
+        db.session.add(article)
+        db.session.commit()
+        with mock.patch.object(SpamModel, "score", side_effect=RuntimeError("model missing")):
+            for body in (
+                "Muy buen artículo, gracias.",
+                "COMPRA SEGUIDORES BARATOS http://seguidores.example "
+                "http://seguidores.example/oferta llama +52 55 1234 5678",
+            ):
+                services().pipeline.submit(
+                    db.session, article, Submission(name="N", email="n@example.org", body=body)
+                )
+    result = runner.invoke(args=["comments", "reclassify"])
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 unclassified comment(s) classified" in result.output
+    with app.app_context():
+        comments = db.session.scalars(select(Comment).order_by(Comment.id)).all()
+        assert [c.status for c in comments] == [CommentStatus.PENDING, CommentStatus.SPAM]
+        assert all(c.spam_score is not None and not c.is_unclassified for c in comments)
+    again = runner.invoke(args=["comments", "reclassify"])
+    assert "0 of 0" in again.output
+
+
+def test_forget_deletes_an_author_everywhere(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient
+) -> None:
+    from models import Decision, SpamLabel
+    from moderation.pipeline import decide
+    from tests.factories import Factory
+
+    factory = Factory(app.extensions["tertulia.db"]())
+    article = factory.article(slug="foro")
+    theirs = factory.comment(article, body="Mi opinión privada", author_email="Ana@Example.org")
+    other = factory.comment(article, body="Otra voz")
+    decide(factory.session, theirs, CommentStatus.APPROVED, None)
+    factory.session.commit()
+    reply = factory.comment(
+        article, body="Respuesta", status=CommentStatus.APPROVED, parent_id=theirs.id
+    )
+    assert "Mi opinión privada" in client.get("/articles/foro").get_data(as_text=True)
+
+    refused = runner.invoke(args=["comments", "forget", "ana@example.org"], input="n\n")
+    assert refused.exit_code != 0
+    result = runner.invoke(args=["comments", "forget", "ana@example.org", "--yes"])
+    assert result.exit_code == 0 and "1 comment(s) deleted" in result.output
+
+    page = client.get("/articles/foro").get_data(as_text=True)
+    assert "Mi opinión privada" not in page and "Respuesta" in page
+    with app.app_context():
+        remaining = {c.id: c for c in db.session.scalars(select(Comment))}
+        assert set(remaining) == {other.id, reply.id}
+        assert remaining[reply.id].parent_id is None
+        assert db.session.scalar(select(func.count(Decision.id))) == 0
+        assert db.session.scalar(select(func.count(SpamLabel.id))) == 0
+    factory.session.close()
