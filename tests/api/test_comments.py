@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from flask import Flask
@@ -172,3 +173,19 @@ def test_posting_too_fast_is_rate_limited(app_factory: Any) -> None:
     refused = client.post(url("busy"), json={**GOOD, "body": "one more"})
     assert refused.headers["Retry-After"] == "60"
     assert refused.json is not None and "2 per minute" in refused.json["errors"]["request"]
+
+
+def test_an_unexpected_failure_is_a_json_500_and_writes_nothing(
+    app_factory: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Publishing fails after the comment row was inserted: the insert must not survive."""
+    app = app_factory(TERTULIA_PUBLISH_UNREVIEWED=True)
+    with app.app_context():
+        Factory(db.session).article(slug="open", language="en")
+    with mock.patch("moderation.pipeline.service.bump_thread", side_effect=RuntimeError("boom")):
+        response = app.test_client().post(url("open"), json=GOOD)
+    assert response.status_code == 500
+    assert response.json is not None and "errors" in response.json
+    assert "boom" not in response.get_data(as_text=True)
+    assert "unhandled error" in caplog.text
+    assert count(app) == 0

@@ -169,3 +169,28 @@ def test_cached_page_still_gives_each_visitor_their_own_token(
     assert "Publicado después" in first.get("/articles/presupuesto").get_data(as_text=True)
     response = post(second, "presupuesto", name="Ana", email="ana@example.org", body="Hola")
     assert response.status_code == 302
+
+
+def test_an_unexpected_failure_keeps_the_text(
+    client: FlaskClient, app: Flask, article: Article, caplog: pytest.LogCaptureFixture
+) -> None:
+    from unittest import mock
+
+    from moderation.pipeline import Pipeline
+
+    token = csrf_token(client, "/articles/presupuesto")
+    with mock.patch.object(Pipeline, "submit", side_effect=RuntimeError("database gone")):
+        response = client.post(
+            "/articles/presupuesto",
+            data={
+                "csrf_token": token,
+                "name": "Ana",
+                "email": "ana@example.org",
+                "body": "Un texto largo que no quiero perder",
+            },
+        )
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Un texto largo que no quiero perder</textarea>" in page
+    assert "database gone" not in page
+    assert comments(app) == []
