@@ -8,10 +8,13 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from models import Article, Moderator, ModeratorRole
+from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
 from moderation import migrations
 from moderation.config import parse_languages
+from moderation.demo import seed
 from moderation.extensions import db
+from moderation.pipeline.retention import forget_author
+from moderation.services import services
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 articles_cli = AppGroup("articles", help="Articles open for comments.")
@@ -98,8 +101,6 @@ def moderators_add(email: str, password: str | None, role: str, languages: str) 
 @comments_cli.command("reclassify")
 def comments_reclassify() -> None:
     """Run the checks again on pending comments that a failing check left unclassified."""
-    from models import Comment, CommentStatus
-    from moderation.services import services
 
     pipeline = services().pipeline
     pending = db.session.scalars(select(Comment).where(Comment.status == CommentStatus.PENDING))
@@ -114,7 +115,6 @@ def comments_reclassify() -> None:
 @click.confirmation_option(prompt="Delete every comment sent with this email?")
 def comments_forget(email: str) -> None:
     """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
-    from moderation.pipeline.retention import forget_author
 
     deleted = forget_author(db.session, email)
     db.session.commit()
@@ -125,9 +125,8 @@ def comments_forget(email: str) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Seed the demo articles, comments and moderator (safe to run twice)."""
-    from moderation.demo import seed
 
-    for line in seed(db.session, current_app.extensions["tertulia"].pipeline):
+    for line in seed(db.session, services().pipeline):
         click.echo(line)
 
 

@@ -10,6 +10,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from moderation.extensions import db
+from moderation.pipeline import learning
+from moderation.services import services
 from moderation.spam.corpora import MissingDataError
 from moderation.spam.labelled_csv import LabelledCsvError, read_labelled_csv
 from moderation.spam.model import SpamModel
@@ -29,8 +32,6 @@ def default_data_dir() -> Path:
 
 def site_model() -> SpamModel:
     """The model as the site currently has it: bundled plus the active learned version."""
-    from moderation.extensions import db
-    from moderation.services import services
 
     return services().spam_models.active(db.session)
 
@@ -102,9 +103,6 @@ def evaluate_command(file: Path, as_json: bool, threshold: float | None) -> None
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def learn_command(file: Path) -> None:
     """Import FILE (header text,label) as if moderators had decided it, and learn from it."""
-    from moderation.extensions import db
-    from moderation.pipeline import learning
-    from moderation.services import services
 
     examples = read_or_fail(file)
     if not examples:
@@ -126,8 +124,6 @@ def learn_command(file: Path) -> None:
 @spam_cli.command("versions")
 def versions_command() -> None:
     """List the site's learned versions, newest first, with their verdicts."""
-    from moderation.extensions import db
-    from moderation.pipeline import learning
 
     rows = learning.versions(db.session)
     if not any(row.is_active for row in rows):
@@ -144,8 +140,6 @@ def versions_command() -> None:
 @click.argument("version", required=False)
 def rollback_command(version: str | None) -> None:
     """Go back to VERSION (a promoted one, or "bundled"), or to the one before the active."""
-    from moderation.extensions import db
-    from moderation.pipeline import learning
 
     try:
         active = learning.rollback(db.session, version)
