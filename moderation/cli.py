@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
 from moderation import migrations
+from moderation.auth.session import MIN_PASSWORD_LENGTH
 from moderation.config import parse_languages
 from moderation.demo import seed
 from moderation.extensions import db
@@ -79,10 +80,7 @@ def moderators_add(email: str, password: str | None, role: str, languages: str) 
     email = email.strip().lower()
     if db.session.scalar(select(Moderator).where(Moderator.email == email)) is not None:
         raise click.ClickException(f"a moderator '{email}' already exists")
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        raise click.ClickException("the password must have at least 8 characters")
+    password = _new_password(password)
     codes = parse_languages(languages)
     for code in codes:
         _language(code)
@@ -96,6 +94,28 @@ def moderators_add(email: str, password: str | None, role: str, languages: str) 
     )
     db.session.commit()
     click.echo(f"moderator '{email}' added ({role})")
+
+
+@moderators_cli.command("password")
+@click.argument("email")
+@click.option("--password", default=None, help="Prompted for (hidden) when not given.")
+def moderators_password(email: str, password: str | None) -> None:
+    """Set a new password for the moderator EMAIL (signs out their sessions)."""
+    moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.strip().lower()))
+    if moderator is None:
+        raise click.ClickException(f"no moderator '{email}'")
+    moderator.password_hash = generate_password_hash(_new_password(password))
+    db.session.commit()
+    click.echo(f"password of '{moderator.email}' changed")
+
+
+def _new_password(given: str | None) -> str:
+    password: str = given or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(
+            f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    return password
 
 
 @comments_cli.command("reclassify")

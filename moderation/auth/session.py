@@ -34,6 +34,21 @@ def authenticate(email: str, password: str) -> Moderator | None:
     return moderator if check_password_hash(moderator.password_hash, password) else None
 
 
+MIN_PASSWORD_LENGTH = 8
+
+
+def password_errors(moderator: Moderator, current: str, new: str, confirm: str) -> dict[str, str]:
+    """One message per field that stops `moderator` changing their password (none: go ahead)."""
+    errors: dict[str, str] = {}
+    if not check_password_hash(moderator.password_hash, current):
+        errors["current"] = "This is not your current password."
+    if len(new) < MIN_PASSWORD_LENGTH:
+        errors["new"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    elif new != confirm:
+        errors["confirm"] = "The two new passwords differ."
+    return errors
+
+
 def sign_in(moderator: Moderator) -> None:
     """Start a fresh session for `moderator` (a new session defeats fixation)."""
     session.clear()

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from werkzeug.security import generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import utcnow
 from moderation.auth import bp
-from moderation.auth.session import authenticate, current_moderator, sign_in, sign_out
+from moderation.auth.session import (
+    authenticate,
+    current_moderator,
+    login_required,
+    password_errors,
+    sign_in,
+    sign_out,
+)
 from moderation.extensions import db
 from moderation.ratelimit import RateLimited
 from moderation.security import safe_next
@@ -45,3 +53,26 @@ def logout() -> BaseResponse:
     sign_out()
     flash("You are signed out.")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | BaseResponse | tuple[str, int]:
+    """Let a signed-in moderator change their password; other sessions are signed out."""
+    if request.method == "GET":
+        return render_template("auth/password.html", errors={})
+    moderator = current_moderator()
+    assert moderator is not None
+    errors = password_errors(
+        moderator,
+        request.form.get("current", ""),
+        request.form.get("new", ""),
+        request.form.get("confirm", ""),
+    )
+    if errors:
+        return render_template("auth/password.html", errors=errors), 422
+    moderator.password_hash = generate_password_hash(request.form["new"])
+    db.session.commit()
+    sign_in(moderator)  # this session stays signed in; the others no longer match the hash
+    flash("Your password is changed.", "success")
+    return redirect(url_for("queue.index"))

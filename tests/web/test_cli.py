@@ -166,3 +166,18 @@ def test_forget_deletes_an_author_everywhere(
         assert db.session.scalar(select(func.count(Decision.id))) == 0
         assert db.session.scalar(select(func.count(SpamLabel.id))) == 0
     factory.session.close()
+
+
+def test_moderators_password_resets_it(runner: FlaskCliRunner, app: Flask) -> None:
+    runner.invoke(args=["moderators", "add", "mod@example.org", "--password", "first-pass"])
+    result = runner.invoke(
+        args=["moderators", "password", "MOD@example.org"], input="second-pass\nsecond-pass\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        moderator = db.session.scalar(select(Moderator))
+        assert moderator is not None and check_password_hash(moderator.password_hash, "second-pass")
+    missing = runner.invoke(
+        args=["moderators", "password", "nobody@example.org", "--password", "x" * 9]
+    )
+    assert missing.exit_code != 0 and "no moderator" in missing.output

@@ -14,7 +14,14 @@ from moderation.extensions import db
 from tests.conftest import Auth, csrf_token
 from tests.factories import Factory
 
-PROTECTED = ["/queue/", "/queue/spam", "/queue/rejected", "/queue/approved", "/queue/model"]
+PROTECTED = [
+    "/queue/",
+    "/queue/spam",
+    "/queue/rejected",
+    "/queue/approved",
+    "/queue/model",
+    "/account/password",
+]
 
 
 @pytest.mark.parametrize("path", PROTECTED)
@@ -276,3 +283,35 @@ def test_reject_all_by_this_author(
     assert all(statuses[c.id] is CommentStatus.REJECTED for c in troll)
     assert statuses[published.id] is CommentStatus.APPROVED
     assert statuses[other.id] is CommentStatus.PENDING
+
+
+def test_moderator_changes_their_password(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    factory.moderator()
+    other_device = app.test_client()
+    Auth(other_device).login()
+    auth.login()
+    token = csrf_token(client, "/account/password")
+    wrong = client.post(
+        "/account/password",
+        data={"csrf_token": token, "current": "nope", "new": "short", "confirm": "short"},
+    )
+    assert wrong.status_code == 422
+    page = wrong.get_data(as_text=True)
+    assert "not your current password" in page and "at least 8" in page
+    changed = client.post(
+        "/account/password",
+        data={
+            "csrf_token": token,
+            "current": "correct horse",
+            "new": "battery staple",
+            "confirm": "battery staple",
+        },
+    )
+    assert changed.status_code == 302
+    assert client.get("/queue/").status_code == 200  # this session goes on
+    assert other_device.get("/queue/").status_code == 302  # the others are signed out
+    auth.logout()
+    assert auth.login(password="correct horse").status_code == 401
+    assert auth.login(password="battery staple").status_code == 302
