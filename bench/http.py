@@ -55,15 +55,15 @@ def free_port() -> int:
         return port
 
 
-def environment(folder: Path) -> dict[str, str]:
-    """Settings for the served app: its own SQLite database, behind one trusted proxy.
+def environment(folder: Path, database_url: str | None) -> dict[str, str]:
+    """Settings for the served app: its own database, behind one trusted proxy.
 
     The default rate limits stay on: they are part of the per-comment cost.
     """
     return {
         **os.environ,
         "TERTULIA_INSTANCE": str(folder),
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
         "SECRET_KEY": "bench",
         "TERTULIA_TRUSTED_PROXIES": "1",
     }
@@ -76,13 +76,14 @@ def comment_texts() -> list[str]:
 
 
 def seed(env: dict[str, str], comments: int) -> None:
-    """Migrate, then create article `bench` with `comments` published comments."""
+    """Migrate from empty, then create article `bench` with `comments` published comments."""
     code = f"""
 from moderation import create_app, migrations
 from moderation.extensions import db
 from moderation.pipeline import Submission, decide
 from models import Article, Comment, CommentStatus
 app = create_app()
+migrations.downgrade(app.config["DATABASE_URL"], "base")
 migrations.upgrade(app.config["DATABASE_URL"])
 with app.app_context():
     article = Article(slug="bench", title="Bench", language="es")
@@ -181,6 +182,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both apps)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--thread-size", type=int, default=50, help="published comments")
+    parser.add_argument(
+        "--database-url",
+        help="a THROWAWAY database to use instead of SQLite (it is emptied), e.g. PostgreSQL",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench.http needs wrk: apt-get install wrk")
@@ -193,7 +198,7 @@ def main() -> None:
     print(f"| language + spam | {both:.0f} (p99 {both99:.0f}) |\n")
 
     with tempfile.TemporaryDirectory() as folder:
-        env = environment(Path(folder))
+        env = environment(Path(folder), args.database_url)
         seed(env, args.thread_size)
         script = Path(folder) / "post.lua"
         script.write_text(POST_SCRIPT)
@@ -210,9 +215,10 @@ def main() -> None:
             results["post comment"] = wrk(url + "/", args.seconds, args.connections, script)
 
     baseline = results["hello world (baseline)"]
+    database = args.database_url.split(":")[0] if args.database_url else "SQLite"
     print(
         f"## HTTP, gunicorn --workers {args.workers}, wrk -t2 -c{args.connections} "
-        f"-d{args.seconds}s, SQLite, same run\n"
+        f"-d{args.seconds}s, {database}, same run\n"
     )
     print("| endpoint | requests/s | share of hello world | Isso (brief's run) |")
     print("|---|---|---|---|")
