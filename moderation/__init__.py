@@ -56,6 +56,7 @@ def register_services(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
+    from moderation.admin import bp as admin_bp
     from moderation.api import bp as api_bp
     from moderation.auth import bp as auth_bp
     from moderation.public import bp as public_bp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth_bp)
     app.register_blueprint(queue_bp, url_prefix="/queue")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 def register_errorhandlers(app: Flask) -> None:

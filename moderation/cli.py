@@ -6,14 +6,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
-from moderation import migrations
-from moderation.auth.session import MIN_PASSWORD_LENGTH
-from moderation.config import parse_languages
+from moderation import management, migrations
 from moderation.demo import seed
 from moderation.extensions import db
+from moderation.pipeline import ValidationFailed
 from moderation.pipeline.retention import forget_author
 from moderation.services import services
 
@@ -39,16 +37,13 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
-def _language(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = value.strip().lower()
-    if code not in current_app.config["TERTULIA_LANGUAGES"]:
-        raise click.BadParameter(
-            f"'{code}' is not one of this site's languages "
-            f"({', '.join(current_app.config['TERTULIA_LANGUAGES'])})"
-        )
-    return code
+def _site_languages() -> tuple[str, ...]:
+    languages: tuple[str, ...] = current_app.config["TERTULIA_LANGUAGES"]
+    return languages
+
+
+def _refused(failed: ValidationFailed) -> click.ClickException:
+    return click.ClickException(" ".join(failed.errors.values()))
 
 
 @articles_cli.command("add")
@@ -58,11 +53,24 @@ def _language(value: str | None) -> str | None:
 @click.option("--language", default=None, help="The article's language code, e.g. es.")
 def articles_add(slug: str, title: str, url: str | None, language: str | None) -> None:
     """Open the article SLUG for comments."""
-    if db.session.scalar(select(Article).where(Article.slug == slug)) is not None:
-        raise click.ClickException(f"an article '{slug}' already exists")
-    db.session.add(Article(slug=slug, title=title, url=url, language=_language(language)))
+    try:
+        management.add_article(db.session, _site_languages(), slug, title, url, language)
+    except ValidationFailed as failed:
+        raise _refused(failed) from failed
     db.session.commit()
     click.echo(f"article '{slug}' added")
+
+
+@articles_cli.command("list")
+def articles_list() -> None:
+    """List the articles with their comment counts."""
+    counts = management.article_counts(db.session)
+    for article in db.session.scalars(select(Article).order_by(Article.created_at)):
+        found = counts.get(article.id, {})
+        click.echo(
+            f"{article.slug}  [{article.language or '-'}]  {article.title}  "
+            f"({found.get('approved', 0)} published, {found.get('pending', 0)} pending)"
+        )
 
 
 @moderators_cli.command("add")
@@ -77,23 +85,16 @@ def articles_add(slug: str, title: str, url: str | None, language: str | None) -
 @click.option("--languages", default="", help="Languages this moderator reads, e.g. es,pt.")
 def moderators_add(email: str, password: str | None, role: str, languages: str) -> None:
     """Create the moderator EMAIL."""
-    email = email.strip().lower()
-    if db.session.scalar(select(Moderator).where(Moderator.email == email)) is not None:
-        raise click.ClickException(f"a moderator '{email}' already exists")
-    password = _new_password(password)
-    codes = parse_languages(languages)
-    for code in codes:
-        _language(code)
-    db.session.add(
-        Moderator(
-            email=email,
-            password_hash=generate_password_hash(password),
-            role=ModeratorRole(role),
-            languages=",".join(codes),
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        moderator = management.add_moderator(
+            db.session, _site_languages(), email, password, role, languages
         )
-    )
+    except ValidationFailed as failed:
+        raise _refused(failed) from failed
     db.session.commit()
-    click.echo(f"moderator '{email}' added ({role})")
+    click.echo(f"moderator '{moderator.email}' added ({role})")
 
 
 @moderators_cli.command("password")
@@ -104,18 +105,14 @@ def moderators_password(email: str, password: str | None) -> None:
     moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.strip().lower()))
     if moderator is None:
         raise click.ClickException(f"no moderator '{email}'")
-    moderator.password_hash = generate_password_hash(_new_password(password))
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        management.set_password(moderator, password)
+    except ValidationFailed as failed:
+        raise _refused(failed) from failed
     db.session.commit()
     click.echo(f"password of '{moderator.email}' changed")
-
-
-def _new_password(given: str | None) -> str:
-    password: str = given or click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
-        )
-    return password
 
 
 @comments_cli.command("reclassify")

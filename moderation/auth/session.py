@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from models import Moderator
 from moderation.extensions import db
+from moderation.management import password_problem
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,16 +35,13 @@ def authenticate(email: str, password: str) -> Moderator | None:
     return moderator if check_password_hash(moderator.password_hash, password) else None
 
 
-MIN_PASSWORD_LENGTH = 8
-
-
 def password_errors(moderator: Moderator, current: str, new: str, confirm: str) -> dict[str, str]:
     """One message per field that stops `moderator` changing their password (none: go ahead)."""
     errors: dict[str, str] = {}
     if not check_password_hash(moderator.password_hash, current):
         errors["current"] = "This is not your current password."
-    if len(new) < MIN_PASSWORD_LENGTH:
-        errors["new"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if problem := password_problem(new):
+        errors["new"] = problem
     elif new != confirm:
         errors["confirm"] = "The two new passwords differ."
     return errors

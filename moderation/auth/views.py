@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from werkzeug.security import generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import utcnow
@@ -17,6 +16,7 @@ from moderation.auth.session import (
     sign_out,
 )
 from moderation.extensions import db
+from moderation.management import set_password
 from moderation.ratelimit import RateLimited
 from moderation.security import safe_next
 from moderation.services import services
@@ -71,7 +71,7 @@ def password() -> str | BaseResponse | tuple[str, int]:
     )
     if errors:
         return render_template("auth/password.html", errors=errors), 422
-    moderator.password_hash = generate_password_hash(request.form["new"])
+    set_password(moderator, request.form["new"])
     db.session.commit()
     sign_in(moderator)  # this session stays signed in; the others no longer match the hash
     flash("Your password is changed.", "success")

@@ -1,0 +1,150 @@
+"""Admin pages: thin views over `moderation.management`."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from models import Article, Moderator, ModeratorRole
+from moderation import management
+from moderation.admin import bp
+from moderation.auth.session import admin_required, current_moderator
+from moderation.extensions import db
+from moderation.pipeline import ValidationFailed
+
+
+def _languages() -> tuple[str, ...]:
+    languages: tuple[str, ...] = current_app.config["TERTULIA_LANGUAGES"]
+    return languages
+
+
+def _articles_page(form: dict[str, str], errors: dict[str, str], status: int) -> tuple[str, int]:
+    articles = db.session.scalars(select(Article).order_by(Article.created_at.desc())).all()
+    page = render_template(
+        "admin/articles.html",
+        articles=articles,
+        counts=management.article_counts(db.session),
+        languages=_languages(),
+        form=form,
+        errors=errors,
+    )
+    return page, status
+
+
+@bp.get("/articles")
+@admin_required
+def articles() -> tuple[str, int]:
+    """The articles open for comments, and a form to open another."""
+    return _articles_page({}, {}, 200)
+
+
+@bp.post("/articles")
+@admin_required
+def add_article() -> BaseResponse | tuple[str, int]:
+    """Open an article for comments."""
+    typed = {name: request.form.get(name, "") for name in ("slug", "title", "url", "language")}
+    try:
+        article = management.add_article(
+            db.session,
+            _languages(),
+            typed["slug"],
+            typed["title"],
+            typed["url"] or None,
+            typed["language"] or None,
+        )
+    except ValidationFailed as failed:
+        return _articles_page(typed, failed.errors, 422)
+    db.session.commit()
+    flash(f"Article '{article.slug}' is open for comments.", "success")
+    return redirect(url_for("admin.articles"))
+
+
+def _moderators_page(form: dict[str, str], errors: dict[str, str], status: int) -> tuple[str, int]:
+    moderators = db.session.scalars(select(Moderator).order_by(Moderator.email)).all()
+    page = render_template(
+        "admin/moderators.html",
+        moderators=moderators,
+        roles=[role.value for role in ModeratorRole],
+        languages=_languages(),
+        form=form,
+        errors=errors,
+    )
+    return page, status
+
+
+@bp.get("/moderators")
+@admin_required
+def moderators() -> tuple[str, int]:
+    """The moderator accounts, and a form to add one."""
+    return _moderators_page({}, {}, 200)
+
+
+@bp.post("/moderators")
+@admin_required
+def add_moderator() -> BaseResponse | tuple[str, int]:
+    """Create a moderator account."""
+    typed = {name: request.form.get(name, "") for name in ("email", "role", "languages")}
+    typed["languages"] = ",".join(request.form.getlist("languages"))
+    try:
+        moderator = management.add_moderator(
+            db.session,
+            _languages(),
+            typed["email"],
+            request.form.get("password", ""),
+            typed["role"],
+            typed["languages"],
+        )
+    except ValidationFailed as failed:
+        return _moderators_page(typed, failed.errors, 422)
+    db.session.commit()
+    flash(f"Moderator {moderator.email} added.", "success")
+    return redirect(url_for("admin.moderators"))
+
+
+def _moderator_or_404(moderator_id: int) -> Moderator:
+    moderator = db.session.get(Moderator, moderator_id)
+    if moderator is None:
+        abort(404)
+    return moderator
+
+
+@bp.post("/moderators/<int:moderator_id>")
+@admin_required
+def update_moderator(moderator_id: int) -> BaseResponse:
+    """Change a moderator's role, languages or password."""
+    moderator = _moderator_or_404(moderator_id)
+    try:
+        management.update_moderator(
+            db.session,
+            _languages(),
+            moderator,
+            request.form.get("role", ""),
+            ",".join(request.form.getlist("languages")),
+        )
+        if password := request.form.get("password", ""):
+            management.set_password(moderator, password)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        flash(f"{moderator.email}: {' '.join(failed.errors.values())}", "error")
+    else:
+        db.session.commit()
+        flash(f"{moderator.email} updated.", "success")
+    return redirect(url_for("admin.moderators"))
+
+
+@bp.post("/moderators/<int:moderator_id>/remove")
+@admin_required
+def remove_moderator(moderator_id: int) -> BaseResponse:
+    """Delete a moderator account; their past decisions stay."""
+    moderator = _moderator_or_404(moderator_id)
+    acting = current_moderator()
+    assert acting is not None
+    try:
+        management.remove_moderator(db.session, moderator, acting)
+    except ValidationFailed as failed:
+        flash(" ".join(failed.errors.values()), "error")
+    else:
+        db.session.commit()
+        flash(f"{moderator.email} removed.", "success")
+    return redirect(url_for("admin.moderators"))

@@ -1,0 +1,161 @@
+"""Site management shared by the command line and the admin pages: articles and moderators."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from models import SLUG_LENGTH, Article, Comment, CommentStatus, Moderator, ModeratorRole
+from moderation.config import parse_languages
+from moderation.pipeline import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 8
+_SLUG = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{SLUG_LENGTH - 1}}}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _language(code: str, site_languages: Sequence[str]) -> str | None:
+    """The message for a language the site does not moderate, or None when it is fine."""
+    if code in site_languages:
+        return None
+    return f"'{code}' is not one of this site's languages ({', '.join(site_languages)})."
+
+
+def password_problem(password: str) -> str | None:
+    """Why `password` is too weak to use, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    return None
+
+
+def add_article(
+    session: Session,
+    site_languages: Sequence[str],
+    slug: str,
+    title: str,
+    url: str | None = None,
+    language: str | None = None,
+) -> Article:
+    """Open an article for comments; `ValidationFailed` names each bad field. Caller commits."""
+    errors: dict[str, str] = {}
+    slug, title = slug.strip(), title.strip()
+    code = (language or "").strip().lower() or None
+    if not _SLUG.match(slug):
+        errors["slug"] = "Use letters, digits, '.', '_' and '-' (it becomes part of the URL)."
+    elif session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
+        errors["slug"] = f"An article '{slug}' already exists."
+    if not title:
+        errors["title"] = "Give the article's title."
+    elif len(title) > 300:
+        errors["title"] = "The title must be at most 300 characters."
+    if url and not url.startswith(("https://", "http://")):
+        errors["url"] = "The address must start with https:// or http://."
+    if code and (problem := _language(code, site_languages)):
+        errors["language"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    article = Article(slug=slug, title=title, url=url or None, language=code)
+    session.add(article)
+    return article
+
+
+def add_moderator(
+    session: Session,
+    site_languages: Sequence[str],
+    email: str,
+    password: str,
+    role: str = ModeratorRole.MODERATOR.value,
+    languages: str = "",
+) -> Moderator:
+    """Create a moderator account; `ValidationFailed` names each bad field. Caller commits."""
+    email = email.strip().lower()
+    errors: dict[str, str] = {}
+    if not _EMAIL.match(email):
+        errors["email"] = "This does not look like an email address."
+    elif session.scalar(select(Moderator.id).where(Moderator.email == email)) is not None:
+        errors["email"] = f"A moderator '{email}' already exists."
+    if problem := password_problem(password):
+        errors["password"] = problem
+    errors.update(_role_and_languages(site_languages, role, languages))
+    if errors:
+        raise ValidationFailed(errors)
+    moderator = Moderator(
+        email=email,
+        password_hash=generate_password_hash(password),
+        role=ModeratorRole(role),
+        languages=",".join(parse_languages(languages)),
+    )
+    session.add(moderator)
+    return moderator
+
+
+def update_moderator(
+    session: Session,
+    site_languages: Sequence[str],
+    moderator: Moderator,
+    role: str,
+    languages: str,
+) -> None:
+    """Change a moderator's role and languages, keeping at least one admin. Caller commits."""
+    errors = _role_and_languages(site_languages, role, languages)
+    if (
+        not errors
+        and moderator.is_admin
+        and role != ModeratorRole.ADMIN.value
+        and _admins(session) == 1
+    ):
+        errors["role"] = "The site needs at least one admin."
+    if errors:
+        raise ValidationFailed(errors)
+    moderator.role = ModeratorRole(role)
+    moderator.languages = ",".join(parse_languages(languages))
+
+
+def remove_moderator(session: Session, moderator: Moderator, acting: Moderator) -> None:
+    """Delete an account (their decisions stay, unattributed). Caller commits."""
+    if moderator.id == acting.id:
+        raise ValidationFailed({"moderator": "You cannot remove your own account."})
+    session.delete(moderator)
+
+
+def set_password(moderator: Moderator, password: str) -> None:
+    """Set a new password; sessions signed in with the old one end."""
+    if problem := password_problem(password):
+        raise ValidationFailed({"password": problem})
+    moderator.password_hash = generate_password_hash(password)
+
+
+def article_counts(session: Session) -> dict[int, dict[str, int]]:
+    """Per article id, how many comments it has in each status."""
+    rows = session.execute(
+        select(Comment.article_id, Comment.status, func.count(Comment.id)).group_by(
+            Comment.article_id, Comment.status
+        )
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for article_id, status, count in rows:
+        counts.setdefault(article_id, {s.value: 0 for s in CommentStatus})[status.value] = count
+    return counts
+
+
+def _role_and_languages(site_languages: Sequence[str], role: str, languages: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if role not in {member.value for member in ModeratorRole}:
+        errors["role"] = "Choose moderator or admin."
+    for code in parse_languages(languages):
+        if problem := _language(code, site_languages):
+            errors["languages"] = problem
+    return errors
+
+
+def _admins(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count(Moderator.id)).where(Moderator.role == ModeratorRole.ADMIN)
+        )
+        or 0
+    )
