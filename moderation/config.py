@@ -87,6 +87,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             for origin in environ.get("TERTULIA_EMBED_ORIGINS", "").split(",")
             if origin.strip()
         ),
+        # A shared secret for `PUT /api/v1/articles/<slug>` (a CMS opening its articles).
+        "TERTULIA_API_TOKEN": environ.get("TERTULIA_API_TOKEN") or None,
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from models import SLUG_LENGTH, Article, Comment, CommentStatus, Moderator, ModeratorRole
 from moderation.config import parse_languages
 from moderation.pipeline import ValidationFailed
+from moderation.pipeline.decisions import bump_thread
 
 MIN_PASSWORD_LENGTH = 8
 _SLUG = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{SLUG_LENGTH - 1}}}$")
@@ -61,6 +62,35 @@ def add_article(
     article = Article(slug=slug, title=title, url=url or None, language=code)
     session.add(article)
     return article
+
+
+def update_article(
+    session: Session,
+    site_languages: Sequence[str],
+    article: Article,
+    title: str,
+    url: str | None = None,
+    language: str | None = None,
+) -> bool:
+    """Change an article's title, address and language; returns whether anything changed."""
+    errors: dict[str, str] = {}
+    title = title.strip()
+    code = (language or "").strip().lower() or None
+    if not title or len(title) > 300:
+        errors["title"] = "Give the article's title (at most 300 characters)."
+    if url and not url.startswith(("https://", "http://")):
+        errors["url"] = "The address must start with https:// or http://."
+    if code and (problem := _language(code, site_languages)):
+        errors["language"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    new = (title, url or None, code)
+    if new == (article.title, article.url, article.language):
+        return False
+    article.title, article.url, article.language = new
+    # The cached article page shows the title: a new version renders it again.
+    bump_thread(session, article)
+    return True
 
 
 def add_moderator(

@@ -1,13 +1,16 @@
-"""`/api/v1`: post a comment, list an article's published comments."""
+"""`/api/v1`: post a comment, list an article's published comments, open articles from a CMS."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import CommentStatus
+from models import Article, CommentStatus
+from moderation import management
 from moderation.api import bp
 from moderation.articles import article_or_404, thread_json
 from moderation.extensions import db
@@ -58,3 +61,48 @@ def list_comments(slug: str) -> BaseResponse:
     response = Response(thread_json(found), mimetype="application/json")
     response.set_etag(f"{found.id}-{found.thread_version}")
     return response.make_conditional(request)
+
+
+@bp.put("/articles/<slug>")
+def put_article(slug: str) -> tuple[Response, int]:
+    """Open (201) or update (200) an article from a CMS: `{title, url?, language?}`.
+
+    Needs `Authorization: Bearer <TERTULIA_API_TOKEN>`.
+    """
+    if refused := _refuse_without_token():
+        return refused
+    if request.mimetype != "application/json":
+        return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
+    payload: Any = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _errors({"json": "The request body must be a JSON object."}, 400)
+    fields = {name: payload.get(name) for name in ("title", "url", "language")}
+    if not all(value is None or isinstance(value, str) for value in fields.values()):
+        return _errors({"json": "title, url and language must be strings."}, 400)
+    title, url, language = (fields[name] or "" for name in ("title", "url", "language"))
+    languages = current_app.config["TERTULIA_LANGUAGES"]
+    found = db.session.scalar(select(Article).where(Article.slug == slug))
+    try:
+        if found is None:
+            found = management.add_article(db.session, languages, slug, title, url, language)
+            status = 201
+        else:
+            management.update_article(db.session, languages, found, title, url, language)
+            status = 200
+    except ValidationFailed as failed:
+        return _errors(failed.errors, 422)
+    db.session.commit()
+    return jsonify(
+        slug=found.slug, title=found.title, url=found.url, language=found.language
+    ), status
+
+
+def _refuse_without_token() -> tuple[Response, int] | None:
+    expected: str | None = current_app.config["TERTULIA_API_TOKEN"]
+    if not expected:
+        message = "This server takes no article calls: TERTULIA_API_TOKEN is not set."
+        return _errors({"authorization": message}, 401)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return _errors({"authorization": "Send Authorization: Bearer <the API token>."}, 401)
+    return None

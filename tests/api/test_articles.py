@@ -1,0 +1,85 @@
+"""A CMS opens and updates articles with the API token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from models import Article
+from moderation.extensions import db
+
+TOKEN = "s3cret-token-for-the-cms"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def app(app_factory: Any) -> Flask:
+    built: Flask = app_factory(TERTULIA_API_TOKEN=TOKEN)
+    return built
+
+
+def article(app: Flask) -> Article | None:
+    with app.app_context():
+        return db.session.scalar(select(Article))
+
+
+def test_cms_opens_then_updates_an_article(client: FlaskClient, app: Flask) -> None:
+    created = client.put(
+        "/api/v1/articles/ley-datos",
+        json={"title": "Ley de datos", "url": "https://news.example/ley", "language": "es"},
+        headers=AUTH,
+    )
+    assert created.status_code == 201
+    assert created.json == {
+        "slug": "ley-datos",
+        "title": "Ley de datos",
+        "url": "https://news.example/ley",
+        "language": "es",
+    }
+    assert "Ley de datos" in client.get("/articles/ley-datos").get_data(as_text=True)
+    updated = client.put(
+        "/api/v1/articles/ley-datos", json={"title": "Ley de datos abiertos"}, headers=AUTH
+    )
+    assert updated.status_code == 200
+    assert "Ley de datos abiertos" in client.get("/articles/ley-datos").get_data(as_text=True)
+    found = article(app)
+    assert found is not None and found.url is None and found.language is None
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN[:-1]}]
+)
+def test_without_the_token_nothing_happens(
+    client: FlaskClient, app: Flask, headers: dict[str, str]
+) -> None:
+    response = client.put("/api/v1/articles/x", json={"title": "X"}, headers=headers)
+    assert response.status_code == 401
+    assert response.json is not None and "authorization" in response.json["errors"]
+    assert article(app) is None
+
+
+def test_a_server_without_a_token_takes_no_article_calls(app_factory: Any) -> None:
+    closed = app_factory().test_client()
+    response = closed.put("/api/v1/articles/x", json={"title": "X"}, headers=AUTH)
+    assert response.status_code == 401
+    assert response.json is not None
+    assert "TERTULIA_API_TOKEN is not set" in response.json["errors"]["authorization"]
+
+
+def test_bad_article_fields_are_named(client: FlaskClient, app: Flask) -> None:
+    response = client.put(
+        "/api/v1/articles/bad slug",
+        json={"title": "", "url": "ftp://x", "language": "xx"},
+        headers=AUTH,
+    )
+    assert response.status_code == 422
+    assert response.json is not None
+    assert set(response.json["errors"]) == {"slug", "title", "url", "language"}
+    assert client.put("/api/v1/articles/x", data="title=X", headers=AUTH).status_code == 415
+    assert client.put("/api/v1/articles/x", json=["X"], headers=AUTH).status_code == 400
+    assert client.put("/api/v1/articles/x", json={"title": 3}, headers=AUTH).status_code == 400
+    assert article(app) is None
