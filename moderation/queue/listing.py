@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from models import Comment, CommentStatus, Decision, Moderator
@@ -39,6 +39,7 @@ def folder_page(
     status: CommentStatus,
     language: str | None = None,
     page: int = 1,
+    search: str | None = None,
 ) -> Page:
     """A page of one folder: the moderator's own languages first, then oldest first.
 
@@ -48,6 +49,11 @@ def folder_page(
     where = [Comment.status == status]
     if language:
         where.append(Comment.language == language)
+    if search:
+        # Moderators hunt a troll by name, address or words; wildcards are taken literally.
+        needle = search.strip().lower()
+        columns = (Comment.author_name, Comment.author_email, Comment.body)
+        where.append(or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns)))
     order: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
     own = moderator.language_list
     if own and not moderator.is_admin:

@@ -60,18 +60,21 @@ def index(folder: str) -> str:
     moderator = current_moderator()
     assert moderator is not None
     language = request.args.get("language") or None
+    search = request.args.get("q", "").strip() or None
     page = folder_page(
         db.session,
         moderator,
         FOLDERS[folder],
         language=language,
         page=request.args.get("page", 1, type=int),
+        search=search,
     )
     return render_template(
         "queue/index.html",
         folder=folder,
         page=page,
         language=language,
+        search=search,
         counts=folder_counts(db.session),
         moderator=moderator,
         actions=ACTIONS,

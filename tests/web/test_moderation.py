@@ -315,3 +315,25 @@ def test_moderator_changes_their_password(
     auth.logout()
     assert auth.login(password="correct horse").status_code == 401
     assert auth.login(password="battery staple").status_code == 302
+
+
+def test_search_a_folder_by_name_email_or_words(
+    client: FlaskClient, auth: Auth, factory: Factory
+) -> None:
+    article = factory.article()
+    by_name = factory.comment(article, body="Primero", author_name="Troll Máximo")
+    by_email = factory.comment(article, body="Segundo", author_email="troll@example.org")
+    by_words = factory.comment(article, body="Compren 100% seguidores")
+    other = factory.comment(article, body="Nada que ver")
+    factory.moderator()
+    auth.login()
+
+    def shown(query: str) -> set[int]:
+        page = client.get("/queue/", query_string={"q": query}).get_data(as_text=True)
+        ids = (by_name.id, by_email.id, by_words.id, other.id)
+        return {i for i in ids if f'id="item-{i}"' in page}
+
+    assert shown("troll") == {by_name.id, by_email.id}
+    assert shown("100%") == {by_words.id}
+    assert shown("%") == {by_words.id}  # a wildcard is only itself
+    assert "matching “zzz”" in client.get("/queue/?q=zzz").get_data(as_text=True)
