@@ -69,7 +69,18 @@ class SiteModels:
             if version_id in self._loaded:
                 return self._loaded[version_id]
         row = session.get_one(SpamModelVersion, version_id)
-        model = self.build(row)
+        if row.base_version == self.base.version:
+            model = self.build(row)
+        else:
+            # Corrections fitted on top of another bundled model (before an upgrade) could
+            # misfire on this one: score with the bundled model until `spam relearn` has run.
+            log.warning(
+                "spam model %s was learned on %s, not the bundled %s: using the bundled model",
+                row.version,
+                row.base_version,
+                self.base.version,
+            )
+            model = self.base
         with self._lock:
             self._loaded[version_id] = model
             while len(self._loaded) > self.KEEP:
@@ -107,16 +118,25 @@ def waiting_labels(session: Session) -> int:
     return session.scalar(select(func.count(SpamLabel.id)).where(SpamLabel.id > attempted)) or 0
 
 
-def learn(session: Session, models: SiteModels, batch: int, force: bool = False) -> Outcome | None:
+def learn(
+    session: Session,
+    models: SiteModels,
+    batch: int,
+    force: bool = False,
+    from_scratch: bool = False,
+) -> Outcome | None:
     """Learn a candidate version when `batch` new labels have gathered (or now, if `force`).
 
-    Adds the candidate to the session, active if promoted; the caller commits.
+    `from_scratch` learns every label on top of the bundled model, as after an upgrade of the
+    bundled model. Adds the candidate to the session, active if promoted; the caller commits.
     """
     waiting = waiting_labels(session)
-    if not waiting or (waiting < batch and not force):
+    if not from_scratch and (not waiting or (waiting < batch and not force)):
         return None
     active = session.scalar(select(SpamModelVersion).where(SpamModelVersion.is_active))
-    start = active.last_label_id if active else 0
+    if active is not None and active.base_version != models.base.version:
+        from_scratch = True  # its corrections belong to another bundled model
+    start = 0 if from_scratch or active is None else active.last_label_id
     labels = list(
         session.scalars(select(SpamLabel).where(SpamLabel.id > start).order_by(SpamLabel.id))
     )
@@ -125,7 +145,8 @@ def learn(session: Session, models: SiteModels, batch: int, force: bool = False)
     if not train:
         return None
     current = models.model_for(session, active.id if active else None)
-    candidate = current.learn([(label.text, label.is_spam) for label in train])
+    start_from = models.base if from_scratch else current
+    candidate = start_from.learn([(label.text, label.is_spam) for label in train])
     recent = [(label.text, label.is_spam) for label in holdout]
     promoted, reason = promotion_check(current, candidate, recent)
     row = SpamModelVersion(

@@ -1,4 +1,4 @@
-"""`flask --app wsgi spam train|evaluate|learn|versions|rollback`; the spam package's Flask side."""
+"""`flask --app wsgi spam train|evaluate|learn|relearn|versions|rollback`: the Flask side."""
 
 from __future__ import annotations
 
@@ -119,6 +119,21 @@ def learn_command(file: Path) -> None:
     version = outcome.version
     verdict = "promoted, now active" if version.promoted else "not promoted"
     click.echo(f"version {version.version}: {verdict} ({version.reason})")
+
+
+@spam_cli.command("relearn")
+def relearn_command() -> None:
+    """Learn every label again on top of the bundled model (run after upgrading it)."""
+    outcome = learning.learn(db.session, services().spam_models, batch=1, from_scratch=True)
+    db.session.commit()
+    if outcome is None:
+        click.echo("no labels to learn from yet")
+        return
+    version = outcome.version
+    verdict = "promoted, now active" if version.promoted else "not promoted"
+    click.echo(
+        f"version {version.version} learned {outcome.learned} labels: {verdict} ({version.reason})"
+    )
 
 
 @spam_cli.command("versions")

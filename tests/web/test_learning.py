@@ -217,3 +217,25 @@ def test_spam_filter_page_and_admin_rollback(
     page = client.get("/queue/model").get_data(as_text=True)
     assert "now scores with bundled" in page and "Use this version" in page
     assert score(app, NEAR_DUPLICATE)[1] == services_base_version(app)
+
+
+def test_versions_of_another_bundled_model_are_set_aside_and_relearned(
+    app: Flask, factory: Factory
+) -> None:
+    factory.article()
+    seed_labels(app, [(text, True) for text in CAMPAIGN] + [(text, False) for text in GENUINE])
+    with app.app_context():
+        outcome = learning.learn(db.session, services().spam_models, batch=10)
+        assert outcome is not None and outcome.version.promoted
+        # As if the bundled model had been upgraded since this version was learned.
+        outcome.version.base_version = "spam-older-release"
+        db.session.commit()
+    assert score(app, NEAR_DUPLICATE)[1] == services_base_version(app)
+
+    result = app.test_cli_runner().invoke(args=["spam", "relearn"])
+    assert result.exit_code == 0, result.output
+    assert "learned 10 labels" in result.output and "promoted, now active" in result.output
+    with app.app_context():
+        newest = learning.versions(db.session)[0]
+        assert newest.is_active and newest.base_version == services_base_version(app)
+    assert score(app, NEAR_DUPLICATE)[1] == newest.version
