@@ -92,7 +92,7 @@ with app.app_context():
     pipeline = app.extensions["tertulia"].pipeline
     texts = {comment_texts()[:comments]!r}
     for n, text in enumerate(texts):
-        c = pipeline.submit(db.session, article, Submission(
+        c = pipeline.submit(db.session, "bench", Submission(
             name=f"Reader {{n}}", email=f"r{{n}}@example.org", body=text,
             parent_id=None))
         if c.status is not CommentStatus.APPROVED:

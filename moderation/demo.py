@@ -115,7 +115,7 @@ def seed(session: Session, pipeline: Pipeline) -> Iterator[str]:
         for name, email, body, publish in comments:
             comment = pipeline.submit(
                 session,
-                article,
+                article.slug,
                 Submission(name=name, email=email, body=body, page_language=language),
             )
             if publish and comment.status is not CommentStatus.APPROVED:

@@ -89,7 +89,7 @@ def update_article(
         return False
     article.title, article.url, article.language = new
     # The cached article page shows the title: a new version renders it again.
-    bump_thread(session, article)
+    bump_thread(session, article.id)
     return True
 
 

@@ -60,7 +60,7 @@ class Factory:
         )
         self._save(comment)
         if status is CommentStatus.APPROVED:
-            bump_thread(self.session, article)
+            bump_thread(self.session, article.id)
             self.session.commit()
         return comment
 

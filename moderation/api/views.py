@@ -14,8 +14,8 @@ from moderation import management
 from moderation.api import bp
 from moderation.articles import article_or_404, thread_json
 from moderation.extensions import db
-from moderation.pipeline import ValidationFailed, validate
-from moderation.public.views import too_many
+from moderation.pipeline import UnknownArticle, ValidationFailed, validate
+from moderation.public.views import no_such_article, too_many
 from moderation.ratelimit import RateLimited
 from moderation.services import services
 
@@ -30,19 +30,25 @@ def post_comment(slug: str) -> tuple[Response, int]:
     if request.mimetype != "application/json":
         # Refusing form and text content types means a cross-site form cannot post here.
         return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
-    found = article_or_404(slug)
     payload: Any = request.get_json(silent=True)
+    # An unknown article is a 404 whatever was sent; on the error paths only, since a valid
+    # comment finds its article inside the pipeline's single history query.
     if payload is None:
+        article_or_404(slug)
         return _errors({"json": "The request body is not valid JSON."}, 400)
     if not isinstance(payload, dict):
+        article_or_404(slug)
         return _errors({"json": "The request body must be a JSON object."}, 400)
     try:
         submission = validate(
             payload, client_ip=request.remote_addr, user_agent=request.user_agent.string
         )
-        comment = services().pipeline.submit(db.session, found, submission)
+        comment = services().pipeline.submit(db.session, slug, submission)
     except ValidationFailed as failed:
+        article_or_404(slug)
         return _errors(failed.errors, 422)
+    except UnknownArticle:
+        no_such_article(slug)
     except RateLimited as limited:
         too_many(limited)
     response = jsonify(id=comment.id, status=comment.status.value)

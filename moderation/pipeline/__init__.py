@@ -2,7 +2,7 @@
 
 from moderation.pipeline.checks import CheckResult
 from moderation.pipeline.decisions import ACTIONS, NotAllowed, decide, decide_many
-from moderation.pipeline.service import Pipeline, fingerprint, hash_client_ip
+from moderation.pipeline.service import Pipeline, UnknownArticle, fingerprint, hash_client_ip
 from moderation.pipeline.submission import FIELDS, Submission, ValidationFailed, validate
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "NotAllowed",
     "Pipeline",
     "Submission",
+    "UnknownArticle",
     "ValidationFailed",
     "decide",
     "decide_many",

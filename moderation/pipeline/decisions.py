@@ -52,21 +52,22 @@ def decide(
         comment.published_at = utcnow()
     # The thread changes when a comment enters or leaves the published set.
     if CommentStatus.APPROVED in (from_status, to_status):
-        bump_thread(session, comment.article)
+        bump_thread(session, comment.article_id)
         if to_status is not CommentStatus.APPROVED:
             comment.published_at = None
     return decision
 
 
-def bump_thread(session: Session, article: Article) -> None:
-    """Mark the article's published thread as changed, atomically across workers."""
+def bump_thread(session: Session, article_id: int) -> None:
+    """Mark the article's published thread as changed, atomically across workers.
+
+    An `Article` already loaded in the session is updated too (the ORM evaluates the change).
+    """
     session.execute(
         update(Article)
-        .where(Article.id == article.id)
+        .where(Article.id == article_id)
         .values(thread_version=Article.thread_version + 1)
     )
-    # The in-memory value is now stale; the next read fetches the database's.
-    session.expire(article, ["thread_version"])
 
 
 def decide_many(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from models import Article, Comment, Decision, SpamLabel
+from models import Comment, Decision, SpamLabel
 from moderation.pipeline.decisions import bump_thread
 
 
@@ -30,7 +30,6 @@ def forget_author(session: Session, email: str) -> int:
     session.execute(delete(Decision).where(Decision.comment_id.in_(ids)))
     session.execute(update(Comment).where(Comment.parent_id.in_(ids)).values(parent_id=None))
     session.execute(delete(Comment).where(Comment.id.in_(ids)))
-    articles = {row.article_id for row in rows}
-    for article in session.scalars(select(Article).where(Article.id.in_(articles))):
-        bump_thread(session, article)
+    for article_id in {row.article_id for row in rows}:
+        bump_thread(session, article_id)
     return len(ids)

@@ -62,6 +62,21 @@ def hash_client_ip(key: bytes, address: str | None) -> str | None:
     return hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:32]
 
 
+class UnknownArticle(LookupError):
+    """No article has this slug."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The article a comment is for, and what the site already has from its client."""
+
+    article_id: int
+    article_language: str | None
+    recent_posts: int
+    repeats: bool
+    version_id: int | None
+
+
 @dataclass(frozen=True)
 class Classification:
     """What the checks found about one body of text."""
@@ -98,11 +113,11 @@ class Pipeline:
     # Counted in the database, so the limits hold across every worker and server.
     rate_limits: tuple[RateLimit, ...] = ()
 
-    def submit(self, session: Session, article: Article, submission: Submission) -> Comment:
-        """Check and persist one comment; returns it detached (load it to change it).
+    def submit(self, session: Session, slug: str, submission: Submission) -> Comment:
+        """Check and persist one comment on the article `slug`; returns it detached.
 
-        Raises `ValidationFailed` for a bad reply-to and `RateLimited` when this client has
-        reached a limit; neither writes anything.
+        Raises `UnknownArticle`, `ValidationFailed` for a bad reply-to, or `RateLimited` when
+        this client has reached a limit; none of them writes anything.
 
         The checks never lose a comment: if one fails, the comment is stored as pending and
         unclassified. If persisting fails, nothing is written.
@@ -110,20 +125,23 @@ class Pipeline:
         now = utcnow()
         ip_hash = hash_client_ip(self.ip_key, submission.client_ip)
         digest = fingerprint(submission.body)
-        recent_posts, repeats, version_id = self._history(session, ip_hash, digest, now)
+        history = self._history(session, slug, ip_hash, digest, now)
         if submission.parent_id is not None:
-            self._check_parent(session, article, submission.parent_id)
+            self._check_parent(session, history.article_id, submission.parent_id)
 
         found = self._classify(
             session,
-            article,
+            history.article_language,
             submission.body,
             submission.page_language,
-            SpamContext(repeats_recent_comment=repeats, recent_posts_from_client=recent_posts),
-            version_id,
+            SpamContext(
+                repeats_recent_comment=history.repeats,
+                recent_posts_from_client=history.recent_posts,
+            ),
+            history.version_id,
         )
         comment = Comment(
-            article_id=article.id,
+            article_id=history.article_id,
             parent_id=submission.parent_id,
             author_name=submission.name,
             author_email=submission.email,
@@ -144,7 +162,7 @@ class Pipeline:
             # building the statement, cost more than the statement itself.
             comment.id = session.connection().execute(_INSERT, columns).scalar_one()
             if found.status is CommentStatus.APPROVED:
-                bump_thread(session, article)
+                bump_thread(session, history.article_id)
             session.commit()
         except Exception:
             session.rollback()
@@ -162,7 +180,7 @@ class Pipeline:
             return False
         found = self._classify(
             session,
-            comment.article,
+            comment.article.language,
             comment.body,
             comment.page_language,
             SpamContext(),
@@ -173,24 +191,24 @@ class Pipeline:
         found.apply(comment)
         if found.status is CommentStatus.APPROVED:
             comment.published_at = utcnow()
-            bump_thread(session, comment.article)
+            bump_thread(session, comment.article_id)
         return True
 
     def _classify(
         self,
         session: Session,
-        article: Article,
+        article_language: str | None,
         body: str,
         page_language: str | None,
         history: SpamContext,
         version_id: int | None,
     ) -> Classification:
         """Run the language and spam checks and decide the initial status."""
-        priors = tuple(code for code in (article.language, page_language) if code)
+        priors = tuple(code for code in (article_language, page_language) if code)
         language = check_language(self.detector, body, priors)
         context = dataclasses.replace(
             history,
-            article_language=article.language,
+            article_language=article_language,
             comment_language=language.code if language.code != "und" else None,
         )
         model = self.spam_models.model_for(session, version_id)
@@ -220,9 +238,9 @@ class Pipeline:
         return CommentStatus.PENDING
 
     @staticmethod
-    def _check_parent(session: Session, article: Article, parent_id: int) -> None:
+    def _check_parent(session: Session, article_id: int, parent_id: int) -> None:
         parent = session.get(Comment, parent_id)
-        if parent is None or parent.article_id != article.id:
+        if parent is None or parent.article_id != article_id:
             raise ValidationFailed({"parent_id": "There is no such comment on this article."})
         if parent.status is not CommentStatus.APPROVED:
             raise ValidationFailed({"parent_id": "You can only reply to a published comment."})
@@ -230,6 +248,7 @@ class Pipeline:
     @functools.cached_property
     def _history_query(self) -> Select[Any]:
         """The history statement, built once: constructing it costs more than running it."""
+        articles = cast(Table, Article.__table__).c
         table = _COMMENTS.c
         counts = [
             select(func.count(table.id))
@@ -246,27 +265,30 @@ class Pipeline:
         )
         versions = SpamModelVersion.__table__.c
         active = select(versions.id).where(versions.is_active).scalar_subquery()
-        return select(*counts, repeats, active)
+        return select(articles.id, articles.language, *counts, repeats, active).where(
+            articles.slug == bindparam("slug")
+        )
 
     def _history(
-        self, session: Session, ip_hash: str | None, digest: str, now: datetime
-    ) -> tuple[int, bool, int | None]:
-        """What the site already has from this client and of this text, in one round trip.
+        self, session: Session, slug: str, ip_hash: str | None, digest: str, now: datetime
+    ) -> History:
+        """The article and what the site already has from this client, in one round trip.
 
-        Raises `RateLimited` if the client is at a limit; otherwise returns its comments in the
-        velocity window, whether the same text was posted recently (by anyone), and the active
-        spam model version (asked here so that a promotion costs no extra query per comment).
-        A submission without a client address (the command line, the demo) has no history.
+        Raises `UnknownArticle`, or `RateLimited` if the client is at a limit. The active spam
+        model version is asked here too, so a promotion costs no extra query per comment. A
+        submission without a client address (the command line, the demo) has no history.
         """
         periods = [VELOCITY_WINDOW, *(limit.period for limit in self.rate_limits)]
         # A NULL address compares unequal to every row: no client, no history.
-        params: dict[str, object] = {"ip": ip_hash, "digest": digest}
+        params: dict[str, object] = {"slug": slug, "ip": ip_hash, "digest": digest}
         params.update({f"since_{n}": now - period for n, period in enumerate(periods)})
         params["repeat_since"] = now - REPEAT_WINDOW
-        row = session.connection().execute(self._history_query, params).one()
-        *found, repeated, version_id = row
+        row = session.connection().execute(self._history_query, params).one_or_none()
+        if row is None:
+            raise UnknownArticle(slug)
+        article_id, article_language, *found, repeated, version_id = row
         for limit, count in zip(self.rate_limits, found[1:], strict=True):
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
                 raise RateLimited(limit, int(limit.period.total_seconds()))
-        return int(found[0]), bool(repeated), version_id
+        return History(article_id, article_language, int(found[0]), bool(repeated), version_id)

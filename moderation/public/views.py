@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import Article, CommentStatus
 from moderation.articles import article_or_404, thread_html
 from moderation.extensions import db
-from moderation.pipeline import FIELDS, ValidationFailed, validate
+from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.public import bp
 from moderation.ratelimit import RateLimited
 from moderation.services import services
@@ -67,7 +67,6 @@ def article(slug: str) -> tuple[str, int]:
 @bp.post("/articles/<slug>")
 def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
     """Accept a comment from the form; on bad input, show it again with one message per field."""
-    found = article_or_404(slug)
     typed = {name: request.form.get(name, "") for name in FIELDS}
     try:
         submission = validate(
@@ -75,9 +74,11 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
             client_ip=request.remote_addr,
             user_agent=request.user_agent.string,
         )
-        comment = services().pipeline.submit(db.session, found, submission)
+        comment = services().pipeline.submit(db.session, slug, submission)
     except ValidationFailed as failed:
-        return render_article(found, typed, failed.errors, status=422)
+        return render_article(article_or_404(slug), typed, failed.errors, status=422)
+    except UnknownArticle:
+        no_such_article(slug)
     except RateLimited as limited:
         too_many(limited)
     if comment.status is CommentStatus.APPROVED:
@@ -87,6 +88,11 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         flash("Thank you! Your comment is awaiting moderation.", "success")
         anchor = "comments"
     return redirect(url_for("public.article", slug=slug, _anchor=anchor))
+
+
+def no_such_article(slug: str) -> NoReturn:
+    """Answer 404 for an unknown article."""
+    abort(404, description=f"There is no article '{slug}'.")
 
 
 def too_many(limited: RateLimited) -> NoReturn:

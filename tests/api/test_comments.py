@@ -105,6 +105,8 @@ def test_non_json_content_types_are_refused(
 
 def test_unknown_article_is_not_found(client: FlaskClient) -> None:
     assert client.post(url("nope"), json=GOOD).status_code == 404
+    assert client.post(url("nope"), json={}).status_code == 404
+    assert client.post(url("nope"), json=[1]).status_code == 404
     response = client.get(url("nope"))
     assert response.status_code == 404
     assert response.json is not None and "errors" in response.json

@@ -41,7 +41,7 @@ def article(factory: Factory) -> Article:
 
 def submit(pipeline: Pipeline, article: Article, body: str, **extra: Any) -> Comment:
     fields: dict[str, Any] = {"name": "Ana", "email": "ana@example.org", "body": body, **extra}
-    return pipeline.submit(session_of(article), article, Submission(**fields))
+    return pipeline.submit(session_of(article), article.slug, Submission(**fields))
 
 
 def session_of(row: object) -> Session:

@@ -121,7 +121,7 @@ def test_reclassify_finishes_what_a_failing_check_left(app: Flask, runner: Flask
                 "http://seguidores.example/oferta llama +52 55 1234 5678",
             ):
                 services().pipeline.submit(
-                    db.session, article, Submission(name="N", email="n@example.org", body=body)
+                    db.session, article.slug, Submission(name="N", email="n@example.org", body=body)
                 )
     result = runner.invoke(args=["comments", "reclassify"])
     assert result.exit_code == 0, result.output

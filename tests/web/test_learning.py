@@ -53,7 +53,7 @@ def score(app: Flask, text: str) -> tuple[float, str]:
         article = db.session.scalar(select(Article))
         assert article is not None
         comment = services().pipeline.submit(
-            db.session, article, Submission(name="Test", email="t@example.org", body=text)
+            db.session, article.slug, Submission(name="Test", email="t@example.org", body=text)
         )
         assert comment.spam_score is not None and comment.spam_model_version is not None
         return comment.spam_score, comment.spam_model_version
