@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import abort, current_app, render_template
 from sqlalchemy import select
 
@@ -15,8 +17,13 @@ def article_or_404(slug: str) -> Article:
     """The article with this slug, or a 404."""
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
-        abort(404, description=f"There is no article '{slug}'.")
+        no_such_article(slug)
     return article
+
+
+def no_such_article(slug: str) -> NoReturn:
+    """Answer 404 for an unknown article."""
+    abort(404, description=f"There is no article '{slug}'.")
 
 
 def thread_html(article: Article) -> str:

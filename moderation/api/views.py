@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import Article, CommentStatus
 from moderation import management
 from moderation.api import bp
-from moderation.articles import article_or_404, thread_json
+from moderation.articles import article_or_404, no_such_article, thread_json
 from moderation.extensions import db
 from moderation.pipeline import UnknownArticle, ValidationFailed, validate
-from moderation.public.views import no_such_article, too_many
+from moderation.public.views import too_many
 from moderation.ratelimit import RateLimited
 from moderation.services import services
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, CommentStatus
-from moderation.articles import article_or_404, thread_html
+from moderation.articles import article_or_404, no_such_article, thread_html
 from moderation.extensions import db
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.public import bp
@@ -88,11 +88,6 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         flash("Thank you! Your comment is awaiting moderation.", "success")
         anchor = "comments"
     return redirect(url_for("public.article", slug=slug, _anchor=anchor))
-
-
-def no_such_article(slug: str) -> NoReturn:
-    """Answer 404 for an unknown article."""
-    abort(404, description=f"There is no article '{slug}'.")
 
 
 def too_many(limited: RateLimited) -> NoReturn:
