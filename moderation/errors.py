@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from moderation.extensions import db
+from moderation.ratelimit import RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,15 @@ def handle_unexpected(error: Exception) -> tuple[Response | str, int, list[tuple
     log.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return handle_http_error(InternalServerError())
+
+
+def too_many(limited: RateLimited) -> NoReturn:
+    """Answer 429 with a Retry-After; the error handler refills the form or answers JSON."""
+    abort(
+        429,
+        description=f"You are commenting too fast ({limited}). Please wait and send it again.",
+        retry_after=limited.retry_after,
+    )
 
 
 def register(app: Flask) -> None:

@@ -13,9 +13,9 @@ from models import Article, CommentStatus
 from moderation import management
 from moderation.api import bp
 from moderation.articles import article_or_404, no_such_article, thread_json
+from moderation.errors import too_many
 from moderation.extensions import db
 from moderation.pipeline import UnknownArticle, ValidationFailed, validate
-from moderation.public.views import too_many
 from moderation.ratelimit import RateLimited
 from moderation.services import services
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, CommentStatus
 from moderation.articles import article_or_404, no_such_article, thread_html
+from moderation.errors import too_many
 from moderation.extensions import db
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.public import bp
@@ -88,12 +87,3 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         flash("Thank you! Your comment is awaiting moderation.", "success")
         anchor = "comments"
     return redirect(url_for("public.article", slug=slug, _anchor=anchor))
-
-
-def too_many(limited: RateLimited) -> NoReturn:
-    """Answer 429 with a Retry-After; the error handler refills the form or answers JSON."""
-    abort(
-        429,
-        description=f"You are commenting too fast ({limited}). Please wait and send it again.",
-        retry_after=limited.retry_after,
-    )
