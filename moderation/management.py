@@ -33,6 +33,24 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+def _article_details(
+    site_languages: Sequence[str], title: str, url: str | None, language: str | None
+) -> tuple[tuple[str, str | None, str | None], dict[str, str]]:
+    """Cleaned (title, url, language) and one message per bad field."""
+    errors: dict[str, str] = {}
+    title = title.strip()
+    code = (language or "").strip().lower() or None
+    if not title:
+        errors["title"] = "Give the article's title."
+    elif len(title) > 300:
+        errors["title"] = "The title must be at most 300 characters."
+    if url and not url.startswith(("https://", "http://")):
+        errors["url"] = "The address must start with https:// or http://."
+    if code and (problem := _language(code, site_languages)):
+        errors["language"] = problem
+    return (title, url or None, code), errors
+
+
 def add_article(
     session: Session,
     site_languages: Sequence[str],
@@ -42,24 +60,15 @@ def add_article(
     language: str | None = None,
 ) -> Article:
     """Open an article for comments; `ValidationFailed` names each bad field. Caller commits."""
-    errors: dict[str, str] = {}
-    slug, title = slug.strip(), title.strip()
-    code = (language or "").strip().lower() or None
+    slug = slug.strip()
+    (title, url, code), errors = _article_details(site_languages, title, url, language)
     if not _SLUG.match(slug):
         errors["slug"] = "Use letters, digits, '.', '_' and '-' (it becomes part of the URL)."
     elif session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
         errors["slug"] = f"An article '{slug}' already exists."
-    if not title:
-        errors["title"] = "Give the article's title."
-    elif len(title) > 300:
-        errors["title"] = "The title must be at most 300 characters."
-    if url and not url.startswith(("https://", "http://")):
-        errors["url"] = "The address must start with https:// or http://."
-    if code and (problem := _language(code, site_languages)):
-        errors["language"] = problem
     if errors:
         raise ValidationFailed(errors)
-    article = Article(slug=slug, title=title, url=url or None, language=code)
+    article = Article(slug=slug, title=title, url=url, language=code)
     session.add(article)
     return article
 
@@ -73,18 +82,9 @@ def update_article(
     language: str | None = None,
 ) -> bool:
     """Change an article's title, address and language; returns whether anything changed."""
-    errors: dict[str, str] = {}
-    title = title.strip()
-    code = (language or "").strip().lower() or None
-    if not title or len(title) > 300:
-        errors["title"] = "Give the article's title (at most 300 characters)."
-    if url and not url.startswith(("https://", "http://")):
-        errors["url"] = "The address must start with https:// or http://."
-    if code and (problem := _language(code, site_languages)):
-        errors["language"] = problem
+    new, errors = _article_details(site_languages, title, url, language)
     if errors:
         raise ValidationFailed(errors)
-    new = (title, url or None, code)
     if new == (article.title, article.url, article.language):
         return False
     article.title, article.url, article.language = new
