@@ -118,7 +118,6 @@ def moderators_password(email: str, password: str | None) -> None:
 @comments_cli.command("reclassify")
 def comments_reclassify() -> None:
     """Run the checks again on pending comments that a failing check left unclassified."""
-
     pipeline = services().pipeline
     pending = db.session.scalars(select(Comment).where(Comment.status == CommentStatus.PENDING))
     waiting = [comment for comment in pending if comment.is_unclassified]

@@ -54,15 +54,9 @@ def _iso(moment: datetime) -> str:
 
 def public_comment(comment: Comment) -> dict[str, Any]:
     """A comment as the public API shows it: only `PUBLIC_FIELDS`."""
-    return {
-        "id": comment.id,
-        "parent_id": comment.parent_id,
-        "author_name": comment.author_name,
-        "body": comment.body,
-        "body_html": comment.body_html,
-        "language": comment.language,
-        "created_at": _iso(comment.created_at),
-    }
+    shown = {field: getattr(comment, field) for field in PUBLIC_FIELDS}
+    shown["created_at"] = _iso(comment.created_at)
+    return shown
 
 
 class RenderCache:
@@ -90,8 +84,3 @@ class RenderCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return value
-
-    def clear(self) -> None:
-        """Forget everything (tests, and after a schema change)."""
-        with self._lock:
-            self._entries.clear()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -24,8 +25,6 @@ _DUMMY_HASH = generate_password_hash("no such moderator, constant-time placehold
 
 def authenticate(email: str, password: str) -> Moderator | None:
     """The moderator with these credentials, or None."""
-    from sqlalchemy import func, select
-
     moderator = db.session.scalar(
         select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
     )
