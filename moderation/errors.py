@@ -36,10 +36,9 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int, list[t
 
 def _refill_comment_form(error: HTTPException, status: int) -> tuple[str, int]:
     from moderation.articles import article_or_404
-    from moderation.pipeline import FIELDS
-    from moderation.public.views import render_article
+    from moderation.public.views import render_article, typed_fields
 
-    typed = {name: request.form.get(name, "") for name in FIELDS}
+    typed = typed_fields()
     message = (
         "Your session expired before you sent this. Please send it again."
         if isinstance(error, CSRFError)

@@ -93,6 +93,22 @@ def update_article(
     return True
 
 
+def put_article(
+    session: Session,
+    site_languages: Sequence[str],
+    slug: str,
+    title: str,
+    url: str | None = None,
+    language: str | None = None,
+) -> tuple[Article, bool]:
+    """Open the article `slug`, or update it if it exists; returns it and whether it is new."""
+    found = session.scalar(select(Article).where(Article.slug == slug.strip()))
+    if found is None:
+        return add_article(session, site_languages, slug, title, url, language), True
+    update_article(session, site_languages, found, title, url, language)
+    return found, False
+
+
 def add_moderator(
     session: Session,
     site_languages: Sequence[str],

@@ -6,10 +6,9 @@ import hmac
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import Article, CommentStatus
+from models import CommentStatus
 from moderation import management
 from moderation.api import bp
 from moderation.articles import article_or_404, no_such_article, thread_json
@@ -87,20 +86,14 @@ def put_article(slug: str) -> tuple[Response, int]:
         return _errors({"json": "title, url and language must be strings."}, 400)
     title, url, language = (fields[name] or "" for name in ("title", "url", "language"))
     languages = current_app.config["TERTULIA_LANGUAGES"]
-    found = db.session.scalar(select(Article).where(Article.slug == slug))
     try:
-        if found is None:
-            found = management.add_article(db.session, languages, slug, title, url, language)
-            status = 201
-        else:
-            management.update_article(db.session, languages, found, title, url, language)
-            status = 200
+        found, created = management.put_article(db.session, languages, slug, title, url, language)
     except ValidationFailed as failed:
         return _errors(failed.errors, 422)
     db.session.commit()
     return jsonify(
         slug=found.slug, title=found.title, url=found.url, language=found.language
-    ), status
+    ), 201 if created else 200
 
 
 def _refuse_without_token() -> tuple[Response, int] | None:

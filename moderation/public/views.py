@@ -63,10 +63,15 @@ def article(slug: str) -> tuple[str, int]:
     return page.replace(TOKEN_SLOT, generate_csrf(), 1), 200
 
 
+def typed_fields() -> dict[str, str]:
+    """What the commenter typed in the form, to show it again."""
+    return {name: request.form.get(name, "") for name in FIELDS}
+
+
 @bp.post("/articles/<slug>")
 def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
     """Accept a comment from the form; on bad input, show it again with one message per field."""
-    typed = {name: request.form.get(name, "") for name in FIELDS}
+    typed = typed_fields()
     try:
         submission = validate(
             request.form,
