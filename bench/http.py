@@ -89,10 +89,10 @@ with app.app_context():
     article = Article(slug="bench", title="Bench", language="es")
     db.session.add(article)
     db.session.commit()
-    pipeline = app.extensions["tertulia"].pipeline
+    intake = app.extensions["tertulia"].intake
     texts = {comment_texts()[:comments]!r}
     for n, text in enumerate(texts):
-        c = pipeline.submit(db.session, "bench", Submission(
+        c = intake.submit(db.session, "bench", Submission(
             name=f"Reader {{n}}", email=f"r{{n}}@example.org", body=text,
             parent_id=None))
         if c.status is not CommentStatus.APPROVED:

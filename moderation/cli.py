@@ -118,10 +118,10 @@ def moderators_password(email: str, password: str | None) -> None:
 @comments_cli.command("reclassify")
 def comments_reclassify() -> None:
     """Run the checks again on pending comments that a failing check left unclassified."""
-    pipeline = services().pipeline
+    intake = services().intake
     pending = db.session.scalars(select(Comment).where(Comment.status == CommentStatus.PENDING))
     waiting = [comment for comment in pending if comment.is_unclassified]
-    done = sum(pipeline.reclassify(db.session, comment) for comment in waiting)
+    done = sum(intake.reclassify(db.session, comment) for comment in waiting)
     db.session.commit()
     click.echo(f"{done} of {len(waiting)} unclassified comment(s) classified")
 
@@ -142,7 +142,7 @@ def comments_forget(email: str) -> None:
 def demo_command() -> None:
     """Seed the demo articles, comments and moderator (safe to run twice)."""
 
-    for line in seed(db.session, services().pipeline):
+    for line in seed(db.session, services().intake):
         click.echo(line)
 
 

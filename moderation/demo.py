@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
-from moderation.pipeline import Pipeline, Submission, decide
+from moderation.pipeline import Intake, Submission, decide
 
 DEMO_EMAIL = "demo@tertulia.example"
 # A demo on localhost only: printed on every `make run`, never a production account.
@@ -92,7 +92,7 @@ ARTICLES = [
 ]
 
 
-def seed(session: Session, pipeline: Pipeline) -> Iterator[str]:
+def seed(session: Session, intake: Intake) -> Iterator[str]:
     """Create whatever part of the demo is missing and say what was done; idempotent."""
     moderator = session.scalar(select(Moderator).where(Moderator.email == DEMO_EMAIL))
     if moderator is None:
@@ -113,7 +113,7 @@ def seed(session: Session, pipeline: Pipeline) -> Iterator[str]:
         session.add(article)
         session.commit()
         for name, email, body, publish in comments:
-            comment = pipeline.submit(
+            comment = intake.submit(
                 session,
                 article.slug,
                 Submission(name=name, email=email, body=body, page_language=language),

@@ -1,4 +1,4 @@
-"""The per-process services the views use: detector, spam model, pipeline and thread cache."""
+"""The per-process services the views use: detector, spam model, comment intake and render cache."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 
 from moderation.language import LanguageDetector
-from moderation.pipeline import Pipeline
+from moderation.pipeline import Intake
 from moderation.pipeline.learning import SiteModels
 from moderation.ratelimit import SlidingWindow, parse_limits
 from moderation.spam import SpamModel
@@ -25,7 +25,7 @@ class Services:
     detector: LanguageDetector
     spam_models: SiteModels
     learn_batch: int
-    pipeline: Pipeline
+    intake: Intake
     threads: RenderCache
     logins: SlidingWindow
 
@@ -42,7 +42,7 @@ def build_services(settings: Mapping[str, Any]) -> Services:
     spam_models = SiteModels(SpamModel.bundled())
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
-    pipeline = Pipeline(
+    intake = Intake(
         detector=detector,
         spam_models=spam_models,
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
@@ -54,7 +54,7 @@ def build_services(settings: Mapping[str, Any]) -> Services:
         detector=detector,
         spam_models=spam_models,
         learn_batch=settings["TERTULIA_SPAM_LEARN_BATCH"],
-        pipeline=pipeline,
+        intake=intake,
         threads=RenderCache(),
         logins=SlidingWindow(parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),
     )

@@ -2,15 +2,15 @@
 
 from moderation.pipeline.checks import CheckResult
 from moderation.pipeline.decisions import ACTIONS, NotAllowed, decide, decide_many
-from moderation.pipeline.service import Pipeline, UnknownArticle, fingerprint, hash_client_ip
+from moderation.pipeline.intake import Intake, UnknownArticle, fingerprint, hash_client_ip
 from moderation.pipeline.submission import FIELDS, Submission, ValidationFailed, validate
 
 __all__ = [
     "ACTIONS",
     "FIELDS",
     "CheckResult",
+    "Intake",
     "NotAllowed",
-    "Pipeline",
     "Submission",
     "UnknownArticle",
     "ValidationFailed",

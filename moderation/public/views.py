@@ -78,7 +78,7 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
             client_ip=request.remote_addr,
             user_agent=request.user_agent.string,
         )
-        comment = services().pipeline.submit(db.session, slug, submission)
+        comment = services().intake.submit(db.session, slug, submission)
     except ValidationFailed as failed:
         return render_article(article_or_404(slug), typed, failed.errors, status=422)
     except UnknownArticle:

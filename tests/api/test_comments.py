@@ -184,7 +184,7 @@ def test_an_unexpected_failure_is_a_json_500_and_writes_nothing(
     app = app_factory(TERTULIA_PUBLISH_UNREVIEWED=True)
     with app.app_context():
         Factory(db.session).article(slug="open", language="en")
-    with mock.patch("moderation.pipeline.service.bump_thread", side_effect=RuntimeError("boom")):
+    with mock.patch("moderation.pipeline.intake.bump_thread", side_effect=RuntimeError("boom")):
         response = app.test_client().post(url("open"), json=GOOD)
     assert response.status_code == 500
     assert response.json is not None and "errors" in response.json

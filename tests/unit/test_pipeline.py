@@ -1,4 +1,4 @@
-"""The submission pipeline on a real database, detector and classifier."""
+"""Comment intake (the submission pipeline) on a real database, detector and classifier."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models import Article, Comment, CommentStatus
 from moderation.extensions import db
 from moderation.language import LanguageDetector
-from moderation.pipeline import Pipeline, Submission, ValidationFailed
+from moderation.pipeline import Intake, Submission, ValidationFailed
 from moderation.ratelimit import RateLimited, parse_limits
 from moderation.services import services
 from moderation.spam import SpamModel
@@ -29,9 +29,9 @@ GENUINE = "Me parece una vergüenza que el gobierno esconda estos datos. Exijo q
 
 
 @pytest.fixture
-def pipeline(app: Flask) -> Iterator[Pipeline]:
+def intake(app: Flask) -> Iterator[Intake]:
     with app.app_context():
-        yield services().pipeline
+        yield services().intake
 
 
 @pytest.fixture
@@ -39,9 +39,9 @@ def article(factory: Factory) -> Article:
     return factory.article(language="es")
 
 
-def submit(pipeline: Pipeline, article: Article, body: str, **extra: Any) -> Comment:
+def submit(intake: Intake, article: Article, body: str, **extra: Any) -> Comment:
     fields: dict[str, Any] = {"name": "Ana", "email": "ana@example.org", "body": body, **extra}
-    return pipeline.submit(session_of(article), article.slug, Submission(**fields))
+    return intake.submit(session_of(article), article.slug, Submission(**fields))
 
 
 def session_of(row: object) -> Session:
@@ -51,9 +51,9 @@ def session_of(row: object) -> Session:
 
 
 def test_genuine_comment_waits_in_the_queue_with_its_reasons(
-    pipeline: Pipeline, article: Article
+    intake: Intake, article: Article
 ) -> None:
-    comment = submit(pipeline, article, GENUINE, client_ip="198.51.100.7")
+    comment = submit(intake, article, GENUINE, client_ip="198.51.100.7")
     assert comment.status is CommentStatus.PENDING
     assert comment.language == "es"
     assert comment.spam_score is not None and comment.spam_score < 0.5
@@ -64,27 +64,25 @@ def test_genuine_comment_waits_in_the_queue_with_its_reasons(
     assert comment.published_at is None
 
 
-def test_spam_above_the_threshold_goes_to_the_spam_folder(
-    pipeline: Pipeline, article: Article
-) -> None:
-    comment = submit(pipeline, article, SPAM)
+def test_spam_above_the_threshold_goes_to_the_spam_folder(intake: Intake, article: Article) -> None:
+    comment = submit(intake, article, SPAM)
     assert comment.status is CommentStatus.SPAM
     spam = next(reason for reason in comment.reasons if reason["check"] == "spam")
     assert spam["band"] == "spam" and spam["flag"]
 
 
-def test_threshold_setting_decides_the_folder(pipeline: Pipeline, article: Article) -> None:
-    strict = dataclasses.replace(pipeline, spam_threshold=0.0)
+def test_threshold_setting_decides_the_folder(intake: Intake, article: Article) -> None:
+    strict = dataclasses.replace(intake, spam_threshold=0.0)
     assert submit(strict, article, GENUINE).status is CommentStatus.SPAM
-    lenient = dataclasses.replace(pipeline, spam_threshold=1.01)
+    lenient = dataclasses.replace(intake, spam_threshold=1.01)
     assert submit(lenient, article, SPAM + " again").status is CommentStatus.PENDING
 
 
 def test_failing_detector_keeps_the_comment_unclassified(
-    pipeline: Pipeline, article: Article, caplog: pytest.LogCaptureFixture
+    intake: Intake, article: Article, caplog: pytest.LogCaptureFixture
 ) -> None:
     with mock.patch.object(LanguageDetector, "detect", side_effect=RuntimeError("boom")):
-        comment = submit(pipeline, article, GENUINE)
+        comment = submit(intake, article, GENUINE)
     assert comment.status is CommentStatus.PENDING
     assert comment.language == "und"
     assert any("unclassified" in reason["reason"] for reason in comment.reasons)
@@ -92,10 +90,10 @@ def test_failing_detector_keeps_the_comment_unclassified(
 
 
 def test_failing_classifier_keeps_the_comment_unclassified(
-    pipeline: Pipeline, article: Article, caplog: pytest.LogCaptureFixture
+    intake: Intake, article: Article, caplog: pytest.LogCaptureFixture
 ) -> None:
     with mock.patch.object(SpamModel, "score", side_effect=RuntimeError("boom")):
-        comment = submit(pipeline, article, SPAM)
+        comment = submit(intake, article, SPAM)
     assert comment.status is CommentStatus.PENDING
     assert comment.spam_score is None and comment.is_unclassified
     assert any(reason["reason"].startswith("unclassified") for reason in comment.reasons)
@@ -103,11 +101,11 @@ def test_failing_classifier_keeps_the_comment_unclassified(
 
 
 def test_publishing_unreviewed_is_opt_in_and_only_for_clean_comments(
-    pipeline: Pipeline, article: Article
+    intake: Intake, article: Article
 ) -> None:
     version = article.thread_version
-    assert submit(pipeline, article, GENUINE).status is CommentStatus.PENDING
-    open_site = dataclasses.replace(pipeline, publish_unreviewed=True)
+    assert submit(intake, article, GENUINE).status is CommentStatus.PENDING
+    open_site = dataclasses.replace(intake, publish_unreviewed=True)
     published = submit(open_site, article, GENUINE + " Gracias.")
     assert published.status is CommentStatus.APPROVED
     assert published.published_at is not None
@@ -118,20 +116,20 @@ def test_publishing_unreviewed_is_opt_in_and_only_for_clean_comments(
 
 
 def test_reply_must_be_to_a_published_comment_of_the_same_article(
-    pipeline: Pipeline, article: Article, factory: Factory
+    intake: Intake, article: Article, factory: Factory
 ) -> None:
     other = factory.article()
     published = factory.comment(article, status=CommentStatus.APPROVED)
     pending = factory.comment(article)
     elsewhere = factory.comment(other, status=CommentStatus.APPROVED)
-    assert submit(pipeline, article, GENUINE, parent_id=published.id).parent_id == published.id
+    assert submit(intake, article, GENUINE, parent_id=published.id).parent_id == published.id
     for parent in (pending.id, elsewhere.id, 999_999):
         with pytest.raises(ValidationFailed) as caught:
-            submit(pipeline, article, GENUINE, parent_id=parent)
+            submit(intake, article, GENUINE, parent_id=parent)
         assert "parent_id" in caught.value.errors
 
 
-def test_a_failed_write_leaves_no_row(pipeline: Pipeline, article: Article) -> None:
+def test_a_failed_write_leaves_no_row(intake: Intake, article: Article) -> None:
     """The comment is inserted, then publishing it fails: the insert must not survive."""
 
     def refuse(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -142,27 +140,27 @@ def test_a_failed_write_leaves_no_row(pipeline: Pipeline, article: Article) -> N
     event.listen(engine, "before_cursor_execute", refuse)
     try:
         with pytest.raises(RuntimeError):
-            submit(dataclasses.replace(pipeline, publish_unreviewed=True), article, GENUINE)
+            submit(dataclasses.replace(intake, publish_unreviewed=True), article, GENUINE)
     finally:
         event.remove(engine, "before_cursor_execute", refuse)
     assert db.session.scalar(select(func.count(Comment.id))) == 0
 
 
-def test_priors_reach_the_detector(pipeline: Pipeline, factory: Factory) -> None:
+def test_priors_reach_the_detector(intake: Intake, factory: Factory) -> None:
     portuguese = factory.article(language="pt")
     with mock.patch.object(
         LanguageDetector, "detect", autospec=True, side_effect=LanguageDetector.detect
     ) as detect:
-        comment = submit(pipeline, portuguese, "Obrigado!", page_language="pt")
+        comment = submit(intake, portuguese, "Obrigado!", page_language="pt")
     assert detect.call_args.kwargs["priors"] == ("pt", "pt")
     assert comment.language == "pt"
 
 
 def test_detector_internal_failure_is_flagged_unclassified(
-    pipeline: Pipeline, article: Article, caplog: pytest.LogCaptureFixture
+    intake: Intake, article: Article, caplog: pytest.LogCaptureFixture
 ) -> None:
     with mock.patch.object(LanguageDetector, "_detect", side_effect=ValueError("bad profile")):
-        comment = submit(pipeline, article, GENUINE)
+        comment = submit(intake, article, GENUINE)
     language = comment.reasons[0]
     assert language["reason"].startswith("unclassified") and language["flag"]
     assert comment.status is CommentStatus.PENDING
@@ -170,9 +168,9 @@ def test_detector_internal_failure_is_flagged_unclassified(
 
 
 def test_rate_limits_count_per_client_and_never_without_an_address(
-    pipeline: Pipeline, article: Article
+    intake: Intake, article: Article
 ) -> None:
-    limited = dataclasses.replace(pipeline, rate_limits=parse_limits("2 per minute"))
+    limited = dataclasses.replace(intake, rate_limits=parse_limits("2 per minute"))
     for n in range(3):  # no address: the command line and the demo are not clients
         submit(limited, article, f"{GENUINE} {n}")
     for n in range(2):

@@ -120,7 +120,7 @@ def test_reclassify_finishes_what_a_failing_check_left(app: Flask, runner: Flask
                 "COMPRA SEGUIDORES BARATOS http://seguidores.example "
                 "http://seguidores.example/oferta llama +52 55 1234 5678",
             ):
-                services().pipeline.submit(
+                services().intake.submit(
                     db.session, article.slug, Submission(name="N", email="n@example.org", body=body)
                 )
     result = runner.invoke(args=["comments", "reclassify"])

@@ -52,7 +52,7 @@ def score(app: Flask, text: str) -> tuple[float, str]:
     with app.app_context():
         article = db.session.scalar(select(Article))
         assert article is not None
-        comment = services().pipeline.submit(
+        comment = services().intake.submit(
             db.session, article.slug, Submission(name="Test", email="t@example.org", body=text)
         )
         assert comment.spam_score is not None and comment.spam_model_version is not None

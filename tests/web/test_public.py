@@ -176,10 +176,10 @@ def test_an_unexpected_failure_keeps_the_text(
 ) -> None:
     from unittest import mock
 
-    from moderation.pipeline import Pipeline
+    from moderation.pipeline import Intake
 
     token = csrf_token(client, "/articles/presupuesto")
-    with mock.patch.object(Pipeline, "submit", side_effect=RuntimeError("database gone")):
+    with mock.patch.object(Intake, "submit", side_effect=RuntimeError("database gone")):
         response = client.post(
             "/articles/presupuesto",
             data={

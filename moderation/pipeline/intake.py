@@ -1,4 +1,4 @@
-"""The submission pipeline: validate, detect language, score spam, decide status, persist."""
+"""Comment intake: article and client looked up, language, spam, initial status, one insert."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ class Classification:
 
 
 @dataclass
-class Pipeline:
+class Intake:
     """Turns a validated submission into a stored comment with its status and reasons."""
 
     detector: LanguageDetector
