@@ -33,7 +33,7 @@ def thread_html(article: Article) -> str:
         nodes = build_thread(published_comments(db.session, article))
         return render_template("public/_thread.html", nodes=nodes)
 
-    html: str = services().threads.get(("html", article.id, article.thread_version), render)
+    html: str = services().render_cache.get(("html", article.id, article.thread_version), render)
     return html
 
 
@@ -49,5 +49,5 @@ def thread_json(article: Article) -> bytes:
         }
         return current_app.json.dumps(payload).encode()
 
-    body: bytes = services().threads.get(("json", article.id, article.thread_version), render)
+    body: bytes = services().render_cache.get(("json", article.id, article.thread_version), render)
     return body

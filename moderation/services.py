@@ -26,7 +26,8 @@ class Services:
     spam_models: SiteModels
     learn_batch: int
     intake: Intake
-    threads: RenderCache
+    # Rendered threads (HTML, JSON) and whole anonymous article pages, per thread version.
+    render_cache: RenderCache
     logins: SlidingWindow
 
 
@@ -55,7 +56,7 @@ def build_services(settings: Mapping[str, Any]) -> Services:
         spam_models=spam_models,
         learn_batch=settings["TERTULIA_SPAM_LEARN_BATCH"],
         intake=intake,
-        threads=RenderCache(),
+        render_cache=RenderCache(),
         logins=SlidingWindow(parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),
     )
 

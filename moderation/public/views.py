@@ -56,7 +56,7 @@ def article(slug: str) -> tuple[str, int]:
         return render_article(found, {"parent_id": reply_to if reply_to.isdigit() else ""})
     # What every anonymous reader sees is the same page but for the token: render it once per
     # thread version and fill the token in.
-    page: str = services().threads.get(
+    page: str = services().render_cache.get(
         ("page", found.id, found.thread_version),
         lambda: render_article(found, token=TOKEN_SLOT)[0],
     )
