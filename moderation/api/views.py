@@ -31,7 +31,7 @@ def post_comment(slug: str) -> tuple[Response, int]:
         return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
     payload: Any = request.get_json(silent=True)
     # An unknown article is a 404 whatever was sent; on the error paths only, since a valid
-    # comment finds its article inside the intake's single history query.
+    # comment finds its article inside the intake's single lookup query.
     if payload is None:
         article_or_404(slug)
         return _errors({"json": "The request body is not valid JSON."}, 400)

@@ -67,14 +67,18 @@ class UnknownArticle(LookupError):
 
 
 @dataclass(frozen=True, slots=True)
-class History:
-    """The article a comment is for, and what the site already has from its client."""
+class Lookup:
+    """What one round trip finds before a comment is checked.
+
+    Its article, the client's recent comments, whether the same text was just posted, and the
+    spam model version in force.
+    """
 
     article_id: int
     article_language: str | None
     recent_posts: int
     repeats: bool
-    version_id: int | None
+    spam_version_id: int | None
 
 
 @dataclass(frozen=True)
@@ -125,23 +129,23 @@ class Intake:
         now = utcnow()
         ip_hash = hash_client_ip(self.ip_key, submission.client_ip)
         digest = fingerprint(submission.body)
-        history = self._history(session, slug, ip_hash, digest, now)
+        lookup = self._look_up(session, slug, ip_hash, digest, now)
         if submission.parent_id is not None:
-            self._check_parent(session, history.article_id, submission.parent_id)
+            self._check_parent(session, lookup.article_id, submission.parent_id)
 
         found = self._classify(
             session,
-            history.article_language,
+            lookup.article_language,
             submission.body,
             submission.page_language,
             SpamContext(
-                repeats_recent_comment=history.repeats,
-                recent_posts_from_client=history.recent_posts,
+                repeats_recent_comment=lookup.repeats,
+                recent_posts_from_client=lookup.recent_posts,
             ),
-            history.version_id,
+            lookup.spam_version_id,
         )
         comment = Comment(
-            article_id=history.article_id,
+            article_id=lookup.article_id,
             parent_id=submission.parent_id,
             author_name=submission.name,
             author_email=submission.email,
@@ -162,7 +166,7 @@ class Intake:
             # building the statement, cost more than the statement itself.
             comment.id = session.connection().execute(_INSERT, columns).scalar_one()
             if found.status is CommentStatus.APPROVED:
-                bump_thread(session, history.article_id)
+                bump_thread(session, lookup.article_id)
             session.commit()
         except Exception:
             session.rollback()
@@ -200,18 +204,18 @@ class Intake:
         article_language: str | None,
         body: str,
         page_language: str | None,
-        history: SpamContext,
-        version_id: int | None,
+        spam_context: SpamContext,
+        spam_version_id: int | None,
     ) -> Classification:
         """Run the language and spam checks and decide the initial status."""
         priors = tuple(code for code in (article_language, page_language) if code)
         language = check_language(self.detector, body, priors)
         context = dataclasses.replace(
-            history,
+            spam_context,
             article_language=article_language,
             comment_language=language.code if language.code != "und" else None,
         )
-        model = self.spam_models.model_for(session, version_id)
+        model = self.spam_models.model_for(session, spam_version_id)
         threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
         spam = check_spam(model, body, context, threshold)
         return Classification(
@@ -246,8 +250,8 @@ class Intake:
             raise ValidationFailed({"parent_id": "You can only reply to a published comment."})
 
     @functools.cached_property
-    def _history_query(self) -> Select[Any]:
-        """The history statement, built once: constructing it costs more than running it."""
+    def _lookup_query(self) -> Select[Any]:
+        """The lookup statement, built once: constructing it costs more than running it."""
         articles = cast(Table, Article.__table__).c
         table = _COMMENTS.c
         counts = [
@@ -269,9 +273,9 @@ class Intake:
             articles.slug == bindparam("slug")
         )
 
-    def _history(
+    def _look_up(
         self, session: Session, slug: str, ip_hash: str | None, digest: str, now: datetime
-    ) -> History:
+    ) -> Lookup:
         """The article and what the site already has from this client, in one round trip.
 
         Raises `UnknownArticle`, or `RateLimited` if the client is at a limit. The active spam
@@ -283,7 +287,7 @@ class Intake:
         params: dict[str, object] = {"slug": slug, "ip": ip_hash, "digest": digest}
         params.update({f"since_{n}": now - period for n, period in enumerate(periods)})
         params["repeat_since"] = now - REPEAT_WINDOW
-        row = session.connection().execute(self._history_query, params).one_or_none()
+        row = session.connection().execute(self._lookup_query, params).one_or_none()
         if row is None:
             raise UnknownArticle(slug)
         article_id, article_language, *found, repeated, version_id = row
@@ -291,4 +295,4 @@ class Intake:
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
                 raise RateLimited(limit, int(limit.period.total_seconds()))
-        return History(article_id, article_language, int(found[0]), bool(repeated), version_id)
+        return Lookup(article_id, article_language, int(found[0]), bool(repeated), version_id)
