@@ -159,9 +159,9 @@ def check_cpu(texts: list[str]) -> tuple[float, float, float, float]:
     language, spam, both = [], [], []
     for text in texts * 3:
         start = time.process_time_ns()
-        found = detector.detect(text, priors=("es",))
+        detected = detector.detect(text, priors=("es",))
         middle = time.process_time_ns()
-        model.score(text, SpamContext(article_language="es", comment_language=found.code))
+        model.score(text, SpamContext(article_language="es", comment_language=detected.code))
         end = time.process_time_ns()
         language.append((middle - start) / 1000)
         spam.append((end - middle) / 1000)

@@ -92,8 +92,8 @@ def attested_bait(examples: Sequence[Example]) -> re.Pattern[str]:
     kept = []
     for pattern in BAIT_CANDIDATES:
         rx = re.compile(pattern)
-        found = [e.spam for e in examples if rx.search(features.fold(e.text))]
-        if sum(found) >= 2 and sum(found) * 3 >= 2 * len(found):
+        matched = [e.spam for e in examples if rx.search(features.fold(e.text))]
+        if sum(matched) >= 2 and sum(matched) * 3 >= 2 * len(matched):
             kept.append(pattern)
     return re.compile("|".join(f"(?:{p})" for p in kept) or r"(?!x)x")
 

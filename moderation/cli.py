@@ -66,10 +66,10 @@ def articles_list() -> None:
     """List the articles with their comment counts."""
     counts = management.article_counts(db.session)
     for article in db.session.scalars(select(Article).order_by(Article.created_at)):
-        found = counts.get(article.id, {})
+        by_status = counts.get(article.id, {})
         click.echo(
             f"{article.slug}  [{article.language or '-'}]  {article.title}  "
-            f"({found.get('approved', 0)} published, {found.get('pending', 0)} pending)"
+            f"({by_status.get('approved', 0)} published, {by_status.get('pending', 0)} pending)"
         )
 
 

@@ -102,11 +102,11 @@ def put_article(
     language: str | None = None,
 ) -> tuple[Article, bool]:
     """Open the article `slug`, or update it if it exists; returns it and whether it is new."""
-    found = session.scalar(select(Article).where(Article.slug == slug.strip()))
-    if found is None:
+    article = session.scalar(select(Article).where(Article.slug == slug.strip()))
+    if article is None:
         return add_article(session, site_languages, slug, title, url, language), True
-    update_article(session, site_languages, found, title, url, language)
-    return found, False
+    update_article(session, site_languages, article, title, url, language)
+    return article, False
 
 
 def add_moderator(

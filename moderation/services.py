@@ -63,5 +63,5 @@ def build_services(settings: Mapping[str, Any]) -> Services:
 
 def services() -> Services:
     """The current application's services."""
-    found: Services = current_app.extensions["tertulia"]
-    return found
+    built: Services = current_app.extensions["tertulia"]
+    return built

@@ -62,9 +62,9 @@ def post_comment(slug: str) -> tuple[Response, int]:
 @bp.get("/articles/<slug>/comments")
 def list_comments(slug: str) -> BaseResponse:
     """The article's published comments, oldest first, with only the public fields."""
-    found = article_or_404(slug)
-    response = Response(thread_json(found), mimetype="application/json")
-    response.set_etag(f"{found.id}-{found.thread_version}")
+    article = article_or_404(slug)
+    response = Response(thread_json(article), mimetype="application/json")
+    response.set_etag(f"{article.id}-{article.thread_version}")
     return response.make_conditional(request)
 
 
@@ -87,12 +87,12 @@ def put_article(slug: str) -> tuple[Response, int]:
     title, url, language = (fields[name] or "" for name in ("title", "url", "language"))
     languages = current_app.config["TERTULIA_LANGUAGES"]
     try:
-        found, created = management.put_article(db.session, languages, slug, title, url, language)
+        article, created = management.put_article(db.session, languages, slug, title, url, language)
     except ValidationFailed as failed:
         return _errors(failed.errors, 422)
     db.session.commit()
     return jsonify(
-        slug=found.slug, title=found.title, url=found.url, language=found.language
+        slug=article.slug, title=article.title, url=article.url, language=article.language
     ), 201 if created else 200
 
 

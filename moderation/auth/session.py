@@ -71,8 +71,8 @@ def current_moderator() -> Moderator | None:
             ):
                 moderator = None
         g.moderator = moderator
-    found: Moderator | None = g.moderator
-    return found
+    signed_in: Moderator | None = g.moderator
+    return signed_in
 
 
 def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:

@@ -105,7 +105,8 @@ class LanguageDetector:
                 f"known: {', '.join(KNOWN_LANGUAGES)}"
             )
         self.languages: tuple[str, ...] = codes
-        self._model, self._everything = _load_shared()
+        # langdetect over every profile it ships: names languages this site's model lacks.
+        self._model, self._langdetect_all = _load_shared()
         self._site = np.array([self._model.languages.index(code) for code in codes])
         self._column = {code: i for i, code in enumerate(self._model.languages)}
         # langdetect cannot work with a single profile; a one-language site needs no tie-break.
@@ -132,10 +133,12 @@ class LanguageDetector:
 
         scores = self._model.token_scores(self._model.split(words)).sum(axis=0)
         if letters >= FOREIGN_MIN_LETTERS and scores.max() / letters < POOR_FIT_PER_LETTER:
-            found = self._everything.probabilities(" ".join(words))
-            code = max(found, key=found.__getitem__) if found else UNDETERMINED
-            if code not in self._column and found.get(code, 0.0) >= NAMING_MIN_PROBABILITY:
-                return self._foreign(code, found[code])
+            probabilities = self._langdetect_all.probabilities(" ".join(words))
+            code = (
+                max(probabilities, key=probabilities.__getitem__) if probabilities else UNDETERMINED
+            )
+            if code not in self._column and probabilities.get(code, 0.0) >= NAMING_MIN_PROBABILITY:
+                return self._foreign(code, probabilities[code])
         for code in priors:
             column = self._column.get(str(code).strip().lower()) if code else None
             if column is not None:
@@ -154,8 +157,8 @@ class LanguageDetector:
             and letters >= TIE_BREAK_MIN_LETTERS
             and posterior_site.max() < TIE_BREAK_BELOW
         ):
-            found = self._tie_breaker.probabilities(" ".join(words))
-            votes = np.array([found.get(code, 0.0) for code in self.languages])
+            probabilities = self._tie_breaker.probabilities(" ".join(words))
+            votes = np.array([probabilities.get(code, 0.0) for code in self.languages])
             posterior_site = _softmax(site_scores + TIE_BREAK_WEIGHT * np.log(votes + 0.01))
         top = int(np.argmax(posterior_site))
         confidence = float(posterior_site[top])
@@ -165,13 +168,13 @@ class LanguageDetector:
         return LanguageResult(code, confidence, True, f"{language_name(code)} ({confidence:.0%})")
 
     def _other_script(self, text: str) -> LanguageResult:
-        found = self._everything.probabilities(text)
-        if not found:
+        probabilities = self._langdetect_all.probabilities(text)
+        if not probabilities:
             return LanguageResult(UNDETERMINED, 0.0, True, "too little text to tell")
-        code = max(found, key=found.__getitem__)
+        code = max(probabilities, key=probabilities.__getitem__)
         if code in self.languages:  # cannot happen with Latin-script site languages; kept honest
-            return LanguageResult(code, found[code], True, f"{language_name(code)}")
-        return self._foreign(code, found[code])
+            return LanguageResult(code, probabilities[code], True, f"{language_name(code)}")
+        return self._foreign(code, probabilities[code])
 
     @staticmethod
     def _foreign(code: str, confidence: float) -> LanguageResult:

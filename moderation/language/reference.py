@@ -40,10 +40,10 @@ class SeededLangdetect:
         detector = self._factory.create()
         detector.append(text)
         try:
-            found = detector.get_probabilities()
+            ranked = detector.get_probabilities()
         except LangDetectException:
             return {}
-        return {_CODE.get(item.lang, item.lang): float(item.prob) for item in found}
+        return {_CODE.get(item.lang, item.lang): float(item.prob) for item in ranked}
 
     def detect(self, text: str) -> str:
         """Return langdetect's best language, or "und" when it finds no feature."""

@@ -51,7 +51,7 @@ def check_language(
 ) -> LanguageVerdict:
     """Detect the comment's language; a failing detector leaves it `und` and unclassified."""
     try:
-        found = detector.detect(body, priors=priors)
+        detected = detector.detect(body, priors=priors)
     except Exception:
         log.exception("language detector failed; comment queued as unclassified")
         return LanguageVerdict(
@@ -61,14 +61,14 @@ def check_language(
             CheckResult("language", f"{UNCLASSIFIED}: language detector failed", flag=True),
         )
     return LanguageVerdict(
-        found.code,
-        found.confidence,
-        found.moderated,
+        detected.code,
+        detected.confidence,
+        detected.moderated,
         CheckResult(
             "language",
-            found.reason,
-            flag=not found.moderated or found.reason.startswith(UNCLASSIFIED),
-            details={"language": found.code, "confidence": round(found.confidence, 3)},
+            detected.reason,
+            flag=not detected.moderated or detected.reason.startswith(UNCLASSIFIED),
+            details={"language": detected.code, "confidence": round(detected.confidence, 3)},
         ),
     )
 

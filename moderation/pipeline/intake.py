@@ -133,7 +133,7 @@ class Intake:
         if submission.parent_id is not None:
             self._check_parent(session, lookup.article_id, submission.parent_id)
 
-        found = self._classify(
+        classification = self._classify(
             session,
             lookup.article_language,
             submission.body,
@@ -157,15 +157,15 @@ class Intake:
             user_agent=submission.user_agent,
             created_at=now,
             updated_at=now,
-            published_at=now if found.status is CommentStatus.APPROVED else None,
+            published_at=now if classification.status is CommentStatus.APPROVED else None,
         )
-        found.apply(comment)
+        classification.apply(comment)
         columns = {key: getattr(comment, key) for key in _INSERTED}
         try:
             # A prebuilt Core insert: on the per-comment path the ORM's unit of work, and even
             # building the statement, cost more than the statement itself.
             comment.id = session.connection().execute(_INSERT, columns).scalar_one()
-            if found.status is CommentStatus.APPROVED:
+            if classification.status is CommentStatus.APPROVED:
                 bump_thread(session, lookup.article_id)
             session.commit()
         except Exception:
@@ -182,7 +182,7 @@ class Intake:
         """
         if comment.status is not CommentStatus.PENDING or not comment.is_unclassified:
             return False
-        found = self._classify(
+        classification = self._classify(
             session,
             comment.article.language,
             comment.body,
@@ -190,10 +190,10 @@ class Intake:
             SpamContext(),
             self.spam_models.active_id(session),
         )
-        if any_unclassified(found.reasons):
+        if any_unclassified(classification.reasons):
             return False
-        found.apply(comment)
-        if found.status is CommentStatus.APPROVED:
+        classification.apply(comment)
+        if classification.status is CommentStatus.APPROVED:
             comment.published_at = utcnow()
             bump_thread(session, comment.article_id)
         return True
@@ -290,9 +290,9 @@ class Intake:
         row = session.connection().execute(self._lookup_query, params).one_or_none()
         if row is None:
             raise UnknownArticle(slug)
-        article_id, article_language, *found, repeated, version_id = row
-        for limit, count in zip(self.rate_limits, found[1:], strict=True):
+        article_id, article_language, *counts, repeated, version_id = row
+        for limit, count in zip(self.rate_limits, counts[1:], strict=True):
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
                 raise RateLimited(limit, int(limit.period.total_seconds()))
-        return Lookup(article_id, article_language, int(found[0]), bool(repeated), version_id)
+        return Lookup(article_id, article_language, int(counts[0]), bool(repeated), version_id)

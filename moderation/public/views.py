@@ -50,15 +50,15 @@ def render_article(
 @bp.get("/articles/<slug>")
 def article(slug: str) -> tuple[str, int]:
     """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
-    found = article_or_404(slug)
+    article = article_or_404(slug)
     reply_to = request.args.get("reply_to", "")
     if reply_to.isdigit() or "moderator_id" in session or "_flashes" in session:
-        return render_article(found, {"parent_id": reply_to if reply_to.isdigit() else ""})
+        return render_article(article, {"parent_id": reply_to if reply_to.isdigit() else ""})
     # What every anonymous reader sees is the same page but for the token: render it once per
     # thread version and fill the token in.
     page: str = services().render_cache.get(
-        ("page", found.id, found.thread_version),
-        lambda: render_article(found, token=TOKEN_SLOT)[0],
+        ("page", article.id, article.thread_version),
+        lambda: render_article(article, token=TOKEN_SLOT)[0],
     )
     return page.replace(TOKEN_SLOT, generate_csrf(), 1), 200
 

@@ -25,13 +25,13 @@ from moderation.services import services
 @login_required
 def model() -> str:
     """The site's spam model: its learned versions, their verdicts, and rollback for admins."""
-    found = services()
+    shared = services()
     return render_template(
         "queue/model.html",
         versions=learning.versions(db.session),
-        active=found.spam_models.active(db.session),
+        active=shared.spam_models.active(db.session),
         waiting=learning.waiting_labels(db.session),
-        batch=found.learn_batch,
+        batch=shared.learn_batch,
         moderator=current_moderator(),
     )
 
@@ -151,7 +151,7 @@ def bulk() -> BaseResponse:
 
 def _learn() -> None:
     """Let the spam model learn from the decisions just taken, once enough have gathered."""
-    found = services()
-    outcome = learning.learn_quietly(db.session, found.spam_models, found.learn_batch)
+    shared = services()
+    outcome = learning.learn_quietly(db.session, shared.spam_models, shared.learn_batch)
     if outcome is not None and outcome.version.promoted:
         flash(f"The spam filter learned from {outcome.learned} decisions.", "info")

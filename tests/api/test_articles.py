@@ -46,8 +46,8 @@ def test_cms_opens_then_updates_an_article(client: FlaskClient, app: Flask) -> N
     )
     assert updated.status_code == 200
     assert "Ley de datos abiertos" in client.get("/articles/ley-datos").get_data(as_text=True)
-    found = article(app)
-    assert found is not None and found.url is None and found.language is None
+    stored = article(app)
+    assert stored is not None and stored.url is None and stored.language is None
 
 
 @pytest.mark.parametrize(

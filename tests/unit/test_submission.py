@@ -16,8 +16,8 @@ def errors_for(raw: dict[str, object]) -> dict[str, str]:
 
 
 def test_valid_submission_is_stripped() -> None:
-    found = validate({"name": "  Lucía ", "email": " lucia@example.org", "body": " Hola \n"})
-    assert found == Submission(name="Lucía", email="lucia@example.org", body="Hola")
+    submission = validate({"name": "  Lucía ", "email": " lucia@example.org", "body": " Hola \n"})
+    assert submission == Submission(name="Lucía", email="lucia@example.org", body="Hola")
 
 
 def test_every_missing_field_gets_its_own_message() -> None:
@@ -57,9 +57,9 @@ def test_parent_id_accepts_numbers_and_digit_strings(value: object) -> None:
 
 
 def test_client_details_are_kept_and_user_agent_is_truncated() -> None:
-    found = validate(GOOD, client_ip="203.0.113.9", user_agent="A" * 1000)
-    assert found.client_ip == "203.0.113.9"
-    assert found.user_agent == "A" * 300
+    submission = validate(GOOD, client_ip="203.0.113.9", user_agent="A" * 1000)
+    assert submission.client_ip == "203.0.113.9"
+    assert submission.user_agent == "A" * 300
 
 
 def test_page_language_is_normalised() -> None:

@@ -22,12 +22,12 @@ LINK = re.compile(r'href="(/[^"#]*)')
 def forbidden_strings(email: str) -> set[str]:
     """The email in the forms a leak could take: as typed, folded, and hashed."""
     forms = {email, email.lower(), email.strip().lower()}
-    found = set(forms)
+    strings = set(forms)
     for form in forms:
         for name in ("md5", "sha1", "sha256"):
-            found.add(hashlib.new(name, form.encode()).hexdigest())
-    found.add(email.split("@")[0])
-    return found
+            strings.add(hashlib.new(name, form.encode()).hexdigest())
+    strings.add(email.split("@")[0])
+    return strings
 
 
 def crawl(client: FlaskClient, start: list[str]) -> dict[str, str]:
