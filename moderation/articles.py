@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from sqlalchemy import select
 
 from models import Article
 from moderation.extensions import db
+from moderation.pipeline import UnknownArticle
 from moderation.services import services
 from moderation.threads import build_thread, public_comment, published_comments
 
 
+def find_article(slug: str) -> Article | None:
+    """The article with this slug, if there is one."""
+    return db.session.scalar(select(Article).where(Article.slug == slug))
+
+
 def article_or_404(slug: str) -> Article:
-    """The article with this slug, or a 404."""
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    """The article with this slug; `UnknownArticle` (answered 404 by the app) if none."""
+    article = find_article(slug)
     if article is None:
-        no_such_article(slug)
+        raise UnknownArticle(slug)
     return article
-
-
-def no_such_article(slug: str) -> NoReturn:
-    """Answer 404 for an unknown article."""
-    abort(404, description=f"There is no article '{slug}'.")
 
 
 def thread_html(article: Article) -> str:

@@ -11,11 +11,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import CommentStatus
 from moderation import management
 from moderation.api import bp
-from moderation.articles import article_or_404, no_such_article, thread_json
-from moderation.errors import too_many
+from moderation.articles import article_or_404, thread_json
 from moderation.extensions import db
-from moderation.pipeline import UnknownArticle, ValidationFailed, validate
-from moderation.ratelimit import RateLimited
+from moderation.pipeline import ValidationFailed, validate
 from moderation.services import services
 
 
@@ -46,10 +44,6 @@ def post_comment(slug: str) -> tuple[Response, int]:
     except ValidationFailed as failed:
         article_or_404(slug)
         return _errors(failed.errors, 422)
-    except UnknownArticle:
-        no_such_article(slug)
-    except RateLimited as limited:
-        too_many(limited)
     response = jsonify(id=comment.id, status=comment.status.value)
     if comment.status is CommentStatus.APPROVED:
         response.headers["Location"] = url_for(

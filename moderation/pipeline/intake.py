@@ -63,7 +63,11 @@ def hash_client_ip(key: bytes, address: str | None) -> str | None:
 
 
 class UnknownArticle(LookupError):
-    """No article has this slug."""
+    """No article has this slug (the application answers 404)."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
 
 
 @dataclass(frozen=True, slots=True)

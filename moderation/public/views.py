@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, CommentStatus
-from moderation.articles import article_or_404, no_such_article, thread_html
-from moderation.errors import too_many
+from moderation import errors
+from moderation.articles import article_or_404, find_article, thread_html
 from moderation.extensions import db
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.public import bp
@@ -71,7 +72,6 @@ def typed_fields() -> dict[str, str]:
 @bp.post("/articles/<slug>")
 def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
     """Accept a comment from the form; on bad input, show it again with one message per field."""
-    typed = typed_fields()
     try:
         submission = validate(
             request.form,
@@ -80,11 +80,7 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         )
         comment = services().intake.submit(db.session, slug, submission)
     except ValidationFailed as failed:
-        return render_article(article_or_404(slug), typed, failed.errors, status=422)
-    except UnknownArticle:
-        no_such_article(slug)
-    except RateLimited as limited:
-        too_many(limited)
+        return render_article(article_or_404(slug), typed_fields(), failed.errors, status=422)
     if comment.status is CommentStatus.APPROVED:
         flash("Thank you! Your comment is published.", "success")
         anchor = f"comment-{comment.id}"
@@ -92,3 +88,29 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         flash("Thank you! Your comment is awaiting moderation.", "success")
         anchor = "comments"
     return redirect(url_for("public.article", slug=slug, _anchor=anchor))
+
+
+@bp.errorhandler(Exception)
+def keep_what_was_typed(error: Exception) -> errors.Answer:
+    """Show the form again, with what was typed, when a guard refuses a comment or it fails.
+
+    The guards are the CSRF token and the rate limits; any other error is answered as everywhere
+    else. Flask asks a blueprint's handler before the application's.
+    """
+    refill = isinstance(error, CSRFError | RateLimited) or not isinstance(
+        error, HTTPException | UnknownArticle
+    )
+    if not refill or request.endpoint != "public.post_comment":
+        return errors.answer(error)
+    http_error = errors.as_http_error(error)  # an unexpected error is logged and rolled back here
+    article = find_article(str((request.view_args or {}).get("slug")))
+    if article is None:
+        return errors.answer(http_error)
+    status, headers = errors.status_and_headers(http_error)
+    message = (
+        "Your session expired before you sent this. Please send it again."
+        if isinstance(error, CSRFError)
+        else http_error.description or http_error.name
+    )
+    page, _ = render_article(article, typed_fields(), {"form": message}, status=status)
+    return page, status, headers

@@ -126,6 +126,16 @@ def test_unknown_article_is_a_404_page(client: FlaskClient) -> None:
     assert "There is no article" in response.get_data(as_text=True)
 
 
+def test_a_form_post_to_an_unknown_article_is_a_404_page(
+    client: FlaskClient, article: Article
+) -> None:
+    token = csrf_token(client, "/articles/presupuesto")
+    fields = {"name": "Ana", "email": "ana@example.org", "body": "Hola"}
+    response = client.post("/articles/nope", data={"csrf_token": token, **fields})
+    assert response.status_code == 404
+    assert "There is no article &#39;nope&#39;" in response.get_data(as_text=True)
+
+
 def test_rate_limit_keeps_the_text(app_factory: Any) -> None:
     limited = app_factory(TERTULIA_COMMENT_RATE_LIMIT="1 per minute")
     with limited.app_context():
