@@ -1,6 +1,8 @@
-"""Command line: `flask --app wsgi db|articles|moderators|demo|spam|language ...`."""
+"""Command line: `flask --app wsgi db|articles|moderators|comments|demo|spam|language ...`."""
 
 from __future__ import annotations
+
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
@@ -9,16 +11,18 @@ from sqlalchemy import select
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
 from moderation import management, migrations
+from moderation.config import parse_languages, site_languages
 from moderation.demo import seed
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed
 from moderation.pipeline.retention import forget_author
-from moderation.services import services
+from moderation.services import detector_for, services
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 articles_cli = AppGroup("articles", help="Articles open for comments.")
 moderators_cli = AppGroup("moderators", help="Moderator accounts.")
 comments_cli = AppGroup("comments", help="Comments: re-check unclassified ones, forget an author.")
+language_cli = AppGroup("language", help="Language detection tools.")
 
 
 @db_cli.command("upgrade")
@@ -37,11 +41,6 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
-def _site_languages() -> tuple[str, ...]:
-    languages: tuple[str, ...] = current_app.config["TERTULIA_LANGUAGES"]
-    return languages
-
-
 def _refused(failed: ValidationFailed) -> click.ClickException:
     return click.ClickException(" ".join(failed.errors.values()))
 
@@ -54,7 +53,7 @@ def _refused(failed: ValidationFailed) -> click.ClickException:
 def articles_add(slug: str, title: str, url: str | None, language: str | None) -> None:
     """Open the article SLUG for comments."""
     try:
-        management.add_article(db.session, _site_languages(), slug, title, url, language)
+        management.add_article(db.session, site_languages(), slug, title, url, language)
     except ValidationFailed as failed:
         raise _refused(failed) from failed
     db.session.commit()
@@ -89,7 +88,7 @@ def moderators_add(email: str, password: str | None, role: str, languages: str) 
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         moderator = management.add_moderator(
-            db.session, _site_languages(), email, password, role, languages
+            db.session, site_languages(), email, password, role, languages
         )
     except ValidationFailed as failed:
         raise _refused(failed) from failed
@@ -137,6 +136,20 @@ def comments_forget(email: str) -> None:
     click.echo(f"{deleted} comment(s) deleted")
 
 
+@language_cli.command("detect")
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="replace"), default="-")
+@click.option("--languages", help="Comma-separated languages, e.g. en,es,pt (default: the site's).")
+def language_detect(source: TextIO, languages: str | None) -> None:
+    """Print the language of each line of SOURCE (stdin by default); `und` when undecided."""
+    try:
+        detector = detector_for(parse_languages(languages) if languages else site_languages())
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--languages") from error
+    # No context priors here: a line of a file has no article and no page language.
+    out = [detector.detect(line.rstrip("\r\n")).code for line in source]
+    click.echo("\n".join(out) + ("\n" if out else ""), nl=False)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -148,7 +161,6 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add every command group to `app`."""
-    from moderation.language.cli import language_cli
     from moderation.spam.cli import spam_cli
 
     for command in (

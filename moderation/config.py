@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LANGUAGES = ("en", "es", "pt")
 DEFAULT_COMMENT_RATE_LIMIT = "5 per minute;60 per hour"
@@ -52,6 +54,12 @@ def parse_languages(value: str) -> tuple[str, ...]:
         if code and code not in codes:
             codes.append(code)
     return tuple(codes)
+
+
+def site_languages() -> tuple[str, ...]:
+    """The languages the current application moderates (`TERTULIA_LANGUAGES`)."""
+    languages: tuple[str, ...] = current_app.config["TERTULIA_LANGUAGES"]
+    return languages
 
 
 def _flag(value: str) -> bool:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, Moderator, ModeratorRole
 from moderation import management
-from moderation.admin import bp
 from moderation.auth.session import admin_required, current_moderator
+from moderation.config import site_languages
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed
 
-
-def _languages() -> tuple[str, ...]:
-    languages: tuple[str, ...] = current_app.config["TERTULIA_LANGUAGES"]
-    return languages
+bp = Blueprint("admin", __name__)
 
 
 def _articles_page(form: dict[str, str], errors: dict[str, str], status: int) -> tuple[str, int]:
@@ -25,7 +22,7 @@ def _articles_page(form: dict[str, str], errors: dict[str, str], status: int) ->
         "admin/articles.html",
         articles=articles,
         counts=management.article_counts(db.session),
-        languages=_languages(),
+        languages=site_languages(),
         form=form,
         errors=errors,
     )
@@ -47,7 +44,7 @@ def add_article() -> BaseResponse | tuple[str, int]:
     try:
         article = management.add_article(
             db.session,
-            _languages(),
+            site_languages(),
             typed["slug"],
             typed["title"],
             typed["url"] or None,
@@ -66,7 +63,7 @@ def _moderators_page(form: dict[str, str], errors: dict[str, str], status: int) 
         "admin/moderators.html",
         moderators=moderators,
         roles=[role.value for role in ModeratorRole],
-        languages=_languages(),
+        languages=site_languages(),
         form=form,
         errors=errors,
     )
@@ -89,7 +86,7 @@ def add_moderator() -> BaseResponse | tuple[str, int]:
     try:
         moderator = management.add_moderator(
             db.session,
-            _languages(),
+            site_languages(),
             typed["email"],
             request.form.get("password", ""),
             typed["role"],
@@ -117,7 +114,7 @@ def update_moderator(moderator_id: int) -> BaseResponse:
     try:
         management.update_moderator(
             db.session,
-            _languages(),
+            site_languages(),
             moderator,
             request.form.get("role", ""),
             ",".join(request.form.getlist("languages")),

@@ -1,9 +1,8 @@
 """The JSON API for embedding sites and integrations."""
 
-from flask import Blueprint
-
-bp = Blueprint("api", __name__)
-
-from moderation.api import cors, views  # noqa: E402,F401  (routes register on import)
+from moderation.api import cors
+from moderation.api.views import bp
 
 cors.register(bp)
+
+__all__ = ["bp"]

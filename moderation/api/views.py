@@ -5,16 +5,18 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import CommentStatus
 from moderation import management
-from moderation.api import bp
 from moderation.articles import article_or_404, thread_json
+from moderation.config import site_languages
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed, validate
 from moderation.services import services
+
+bp = Blueprint("api", __name__)
 
 
 def _errors(errors: dict[str, str], status: int) -> tuple[Response, int]:
@@ -79,9 +81,10 @@ def put_article(slug: str) -> tuple[Response, int]:
     if not all(value is None or isinstance(value, str) for value in fields.values()):
         return _errors({"json": "title, url and language must be strings."}, 400)
     title, url, language = (fields[name] or "" for name in ("title", "url", "language"))
-    languages = current_app.config["TERTULIA_LANGUAGES"]
     try:
-        article, created = management.put_article(db.session, languages, slug, title, url, language)
+        article, created = management.put_article(
+            db.session, site_languages(), slug, title, url, language
+        )
     except ValidationFailed as failed:
         return _errors(failed.errors, 422)
     db.session.commit()

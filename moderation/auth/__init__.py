@@ -1,7 +1,5 @@
 """Moderators sign in and out."""
 
-from flask import Blueprint
+from moderation.auth.views import bp
 
-bp = Blueprint("auth", __name__)
-
-from moderation.auth import views  # noqa: E402,F401  (routes register on import)
+__all__ = ["bp"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import utcnow
-from moderation.auth import bp
 from moderation.auth.session import (
     authenticate,
     current_moderator,
@@ -20,6 +19,8 @@ from moderation.management import set_password
 from moderation.ratelimit import RateLimited
 from moderation.security import safe_next
 from moderation.services import services
+
+bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])

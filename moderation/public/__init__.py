@@ -1,7 +1,5 @@
 """Commenters: article pages with their published threads and the comment form."""
 
-from flask import Blueprint
+from moderation.public.views import bp
 
-bp = Blueprint("public", __name__)
-
-from moderation.public import views  # noqa: E402,F401  (routes register on import)
+__all__ = ["bp"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -13,9 +13,10 @@ from moderation import errors
 from moderation.articles import article_or_404, find_article, thread_html
 from moderation.extensions import db
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
-from moderation.public import bp
 from moderation.ratelimit import RateLimited
 from moderation.services import services
+
+bp = Blueprint("public", __name__)
 
 
 @bp.get("/")

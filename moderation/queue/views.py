@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment, CommentStatus
 from moderation.auth.session import admin_required, current_moderator, login_required
 from moderation.extensions import db
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
-from moderation.queue import bp
 from moderation.queue.listing import (
     FOLDERS,
     comments_by_ids,
@@ -19,6 +18,8 @@ from moderation.queue.listing import (
 )
 from moderation.security import safe_next
 from moderation.services import services
+
+bp = Blueprint("queue", __name__)
 
 
 @bp.get("/model")

@@ -10,11 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
 import moderation.language as language
 from moderation.language import LanguageDetector, LanguageResult
-from moderation.language.cli import language_cli
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = ("en", "es", "pt")
@@ -224,25 +222,3 @@ def test_unknown_site_language_is_refused() -> None:
         LanguageDetector(("en", "xx"))
     with pytest.raises(ValueError):
         LanguageDetector(())
-
-
-def test_cli_prints_one_code_per_line(tmp_path: Path) -> None:
-    app = Flask("language-test")
-    app.config["TERTULIA_LANGUAGES"] = SITE
-    app.cli.add_command(language_cli)
-    source = tmp_path / "comments.txt"
-    source.write_text(
-        "Obrigado pela ajuda\nThank you for the help\n\n🙂\nMuchas gracias por la ayuda\n"
-        "Je vous remercie pour votre aide précieuse, vraiment\n",
-        encoding="utf-8",
-    )
-    result = app.test_cli_runner().invoke(args=["language", "detect", str(source)])
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["pt", "en", "und", "und", "es", "fr"]
-
-    narrowed = app.test_cli_runner().invoke(
-        args=["language", "detect", "--languages", "en,fr"], input="Je vous remercie\n"
-    )
-    assert narrowed.output.splitlines() == ["fr"]
-    refused = app.test_cli_runner().invoke(args=["language", "detect", "--languages", "en,xx"])
-    assert refused.exit_code != 0

@@ -1,4 +1,4 @@
-"""The command line: articles, moderators, demo, migrations."""
+"""The command line: articles, moderators, comments, demo, migrations, language."""
 
 from __future__ import annotations
 
@@ -181,3 +181,22 @@ def test_moderators_password_resets_it(runner: FlaskCliRunner, app: Flask) -> No
         args=["moderators", "password", "nobody@example.org", "--password", "x" * 9]
     )
     assert missing.exit_code != 0 and "no moderator" in missing.output
+
+
+def test_language_detect_prints_one_code_per_line(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "comments.txt"
+    source.write_text(
+        "Obrigado pela ajuda\nThank you for the help\n\n🙂\nMuchas gracias por la ayuda\n"
+        "Je vous remercie pour votre aide précieuse, vraiment\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["language", "detect", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["pt", "en", "und", "und", "es", "fr"]
+
+    narrowed = runner.invoke(
+        args=["language", "detect", "--languages", "en,fr"], input="Je vous remercie\n"
+    )
+    assert narrowed.output.splitlines() == ["fr"]
+    refused = runner.invoke(args=["language", "detect", "--languages", "en,xx"])
+    assert refused.exit_code != 0 and "xx" in refused.output
