@@ -20,8 +20,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(settings["TERTULIA_INSTANCE"]),
-        template_folder=str(config.PROJECT_ROOT / "templates"),
-        static_folder=str(config.PROJECT_ROOT / "static"),
+        template_folder=str(config.TEMPLATES),
+        static_folder=str(config.STATIC),
     )
     app.config.from_mapping(settings)
     if not app.config.get("SECRET_KEY"):

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+# A checkout keeps templates/, static/ and migrations/ at the top, as the design card lays it out;
+# the wheel installs them inside the package (site-packages has no room for a `templates/`).
+INSTALLED = (PACKAGE_ROOT / "templates").is_dir()
+TEMPLATES = (PACKAGE_ROOT if INSTALLED else PROJECT_ROOT) / "templates"
+STATIC = (PACKAGE_ROOT if INSTALLED else PROJECT_ROOT) / "static"
+MIGRATIONS = PACKAGE_ROOT / "schema" if INSTALLED else PROJECT_ROOT / "migrations"
+# Installed, the instance folder follows Flask's convention for packages: <prefix>/var/.
+DEFAULT_INSTANCE = (
+    Path(sys.prefix) / "var" / "tertulia-instance" if INSTALLED else PROJECT_ROOT / "instance"
+)
 DEFAULT_LANGUAGES = ("en", "es", "pt")
 DEFAULT_COMMENT_RATE_LIMIT = "5 per minute;60 per hour"
 
 
 def instance_path(environ: Mapping[str, str] = os.environ) -> Path:
     """Where all local state lives: database, secret key, learned models (`TERTULIA_INSTANCE`)."""
-    return Path(environ.get("TERTULIA_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+    return Path(environ.get("TERTULIA_INSTANCE", DEFAULT_INSTANCE)).resolve()
 
 
 def database_url(environ: Mapping[str, str] = os.environ) -> str:

@@ -5,13 +5,18 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from moderation.config import PROJECT_ROOT
+from moderation.config import MIGRATIONS
 
 
 def alembic_config(url: str) -> Config:
-    """An Alembic configuration for `url`, without needing alembic.ini on the path."""
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    """An Alembic configuration for `url`, from a checkout or an installed wheel alike.
+
+    alembic.ini is for the `alembic` command in a checkout (new revisions); it is not read here,
+    so its logging setup never replaces the application's.
+    """
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     # `%` would be read as interpolation by configparser (passwords often contain it).
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
