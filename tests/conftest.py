@@ -1,13 +1,16 @@
 """Fixtures: an application per test with its own database, clients, and a login helper.
 
-SQLite by default (a new file per test). When DATABASE_URL names PostgreSQL, the suite migrates
-that database once and empties every table after each test: point it at a throwaway database.
+The schema is built once per run. On SQLite (the default) each test gets a copy of a template
+database file; when DATABASE_URL names PostgreSQL, the suite migrates that database once and
+empties every table after each test: point it at a throwaway database. No test may write outside
+its temporary folder (`tests/sealing.py`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
 
 from models import Base
@@ -23,24 +28,50 @@ from moderation.config import database_url
 from moderation.extensions import db
 from tests.factories import Factory
 
+pytest_plugins = ("tests.sealing",)
+
 POSTGRES_URL = database_url() if os.environ.get("DATABASE_URL") else None
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def pytest_report_header() -> str:
     """Say which database the suite runs against."""
-    return f"database: {'PostgreSQL' if POSTGRES_URL else 'SQLite (a file per test)'}"
+    return f"database: {'PostgreSQL' if POSTGRES_URL else 'SQLite (a copy of one file per test)'}"
 
 
 @pytest.fixture(scope="session")
-def postgres_schema() -> Iterator[str | None]:
-    """Migrate the PostgreSQL test database down and up once per run (None on SQLite)."""
-    if POSTGRES_URL is None:
-        yield None
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The schema, built once per run: a SQLite file to copy, or the migrated PostgreSQL URL."""
+    if POSTGRES_URL is not None:
+        migrations.downgrade(POSTGRES_URL, "base")
+        migrations.upgrade(POSTGRES_URL, "head")
+        yield POSTGRES_URL
         return
-    migrations.downgrade(POSTGRES_URL, "base")
-    migrations.upgrade(POSTGRES_URL, "head")
-    yield POSTGRES_URL
+    path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield str(path)
+
+
+class SharedTemplates(BytecodeCache):
+    """Compiled templates kept for every test app of the run: each app has its own Jinja
+    environment, and compiling the same templates again for each one is most of a first page."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill `bucket` when this template was compiled before."""
+        if (code := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep a newly compiled template."""
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedTemplates()
 
 
 def test_settings(tmp_path: Path, url: str) -> dict[str, Any]:
@@ -56,17 +87,19 @@ def test_settings(tmp_path: Path, url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path, postgres_schema: str | None) -> Iterator[Any]:
+def app_factory(tmp_path: Path, database_template: str) -> Iterator[Any]:
     """Build apps on this test's database: `app_factory(**overrides)`."""
-    url = postgres_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    if postgres_schema is None:
-        engine = create_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
+    if POSTGRES_URL is None:
+        copy = tmp_path / "test.sqlite3"
+        shutil.copyfile(database_template, copy)
+        url = f"sqlite:///{copy}"
+    else:
+        url = database_template
     built: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
         app = create_app({**test_settings(tmp_path, url), **overrides})
+        app.jinja_env.bytecode_cache = TEMPLATES
         built.append(app)
         return app
 
@@ -75,8 +108,8 @@ def app_factory(tmp_path: Path, postgres_schema: str | None) -> Iterator[Any]:
     for app in built:
         with app.app_context():
             db.engine.dispose()
-    if postgres_schema is not None:
-        engine = create_engine(postgres_schema)
+    if POSTGRES_URL is not None:
+        engine = create_engine(POSTGRES_URL)
         names = ", ".join(table.name for table in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

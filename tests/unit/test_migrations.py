@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from models import Base
 from moderation import migrations
+from tests.conftest import POSTGRES_URL
 
 
 def test_upgrade_matches_the_models_and_downgrade_empties(tmp_path: Path) -> None:
@@ -25,10 +26,10 @@ def test_upgrade_matches_the_models_and_downgrade_empties(tmp_path: Path) -> Non
     engine.dispose()
 
 
-def test_postgres_schema_matches_the_models(postgres_schema: str | None) -> None:
-    if postgres_schema is None:
+def test_postgres_schema_matches_the_models(database_template: str) -> None:
+    if POSTGRES_URL is None:
         pytest.skip("runs when DATABASE_URL names PostgreSQL")
-    engine = create_engine(postgres_schema)
+    engine = create_engine(database_template)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import sklearn
 import skops.io
-from click.testing import CliRunner
 from flask.testing import FlaskCliRunner
 
 from moderation.spam import (
@@ -23,7 +22,6 @@ from moderation.spam import (
     promotion_check,
     read_labelled_csv,
 )
-from moderation.spam.cli import spam_cli
 from moderation.spam.model import BUNDLED_SIDECAR, design, prepare
 
 SHARED_DATA = Path(
@@ -270,15 +268,15 @@ def test_evaluate_command_prints_metrics(tmp_path: Path, runner: FlaskCliRunner)
     assert report["mcc"] == 1.0
 
 
-def test_evaluate_command_rejects_a_malformed_csv(tmp_path: Path) -> None:
+def test_evaluate_command_rejects_a_malformed_csv(tmp_path: Path, runner: FlaskCliRunner) -> None:
     path = _csv(tmp_path, "text,label\nfine,ham\nbad,perhaps\n")
-    result = CliRunner().invoke(spam_cli, ["evaluate", str(path)])
+    result = runner.invoke(args=["spam", "evaluate", str(path)])
     assert result.exit_code == 1
     assert "line 3" in result.output and "perhaps" in result.output
 
 
-def test_train_command_explains_missing_data(tmp_path: Path) -> None:
-    result = CliRunner().invoke(spam_cli, ["train", "--data-dir", str(tmp_path)])
+def test_train_command_explains_missing_data(tmp_path: Path, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["spam", "train", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "no shared spam corpora" in result.output
 
