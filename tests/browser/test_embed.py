@@ -15,8 +15,10 @@ from werkzeug.serving import make_server
 
 from models import Comment, CommentStatus
 from moderation.extensions import db
-from tests.browser.test_flow import CHROMIUM, FLAGS, pytestmark  # noqa: F401  (skip if absent)
+from tests.browser.conftest import needs_chromium
 from tests.factories import Factory
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -50,13 +52,11 @@ def sites(app_factory: Any, tmp_path: Path) -> Iterator[tuple[str, Any]]:
         server.server_close()
 
 
-def test_embedded_comments_on_another_site(sites: tuple[str, Any]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any]) -> None:
     page_url, app = sites
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.goto(page_url)
         page.wait_for_selector(".tertulia-comment")
         assert (
@@ -77,7 +77,8 @@ def test_embedded_comments_on_another_site(sites: tuple[str, Any]) -> None:
         page.click(".tertulia-form button[type=submit]")
         page.wait_for_function("document.querySelector('.tertulia-status').textContent.length > 0")
         assert "espera moderación" in page.inner_text(".tertulia-status")
-        browser.close()
+    finally:
+        context.close()
 
     with app.app_context():
         stored = db.session.scalar(select(Comment).where(Comment.author_name == "Lucía"))

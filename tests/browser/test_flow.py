@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -12,25 +10,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from moderation.extensions import db
+from tests.browser.conftest import needs_chromium
 from tests.factories import Factory
 
-CHROMIUM = os.environ.get("TERTULIA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM} (apt chromium)"
-    ),
-]
-# The flags the sandboxed machine needs: no sandbox as root, and no calls home.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -51,27 +34,24 @@ def live_server(app_factory: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(live_server: str) -> Iterator[Any]:
-    """A fresh Chromium page; fails the test on any console error."""
-    from playwright.sync_api import ConsoleMessage, sync_playwright
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh page in a context of its own; fails the test on any console error."""
+    from playwright.sync_api import ConsoleMessage
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(base_url=live_server)
-        page = context.new_page()
-        errors: list[str] = []
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    errors: list[str] = []
 
-        def console(message: ConsoleMessage) -> None:
-            # A 422 is the form answering bad input, which a test provokes on purpose.
-            if message.type == "error" and "422" not in message.text:
-                errors.append(message.text)
+    def console(message: ConsoleMessage) -> None:
+        # A 422 is the form answering bad input, which a test provokes on purpose.
+        if message.type == "error" and "422" not in message.text:
+            errors.append(message.text)
 
-        page.on("console", console)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
-        context.close()
-        browser.close()
-        assert errors == []
+    page.on("console", console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
 
 
 def sign_in(page: Any) -> None:
