@@ -172,7 +172,8 @@ class LanguageDetector:
         if not probabilities:
             return LanguageResult(UNDETERMINED, 0.0, True, "too little text to tell")
         code = max(probabilities, key=probabilities.__getitem__)
-        if code in self.languages:  # cannot happen with Latin-script site languages; kept honest
+        # Mostly another script, yet langdetect can still side with the Latin words among it.
+        if code in self.languages:
             return LanguageResult(code, probabilities[code], True, f"{language_name(code)}")
         return self._foreign(code, probabilities[code])
 

@@ -32,7 +32,6 @@ class SeededLangdetect:
             profiles = [(Path(PROFILES_DIRECTORY) / name).read_text("utf-8") for name in wanted]
             self._factory.load_json_profile(profiles)
             self._factory.set_seed(seed)
-        self.languages = tuple(_CODE.get(name, name) for name in self._factory.get_lang_list())
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Return langdetect's probabilities per language, or {} when it finds no feature."""
@@ -44,8 +43,3 @@ class SeededLangdetect:
         except LangDetectException:
             return {}
         return {_CODE.get(item.lang, item.lang): float(item.prob) for item in ranked}
-
-    def detect(self, text: str) -> str:
-        """Return langdetect's best language, or "und" when it finds no feature."""
-        found = self.probabilities(text)
-        return max(found, key=found.__getitem__) if found else "und"
