@@ -155,7 +155,7 @@ def language_detect(source: TextIO, languages: str | None) -> None:
 def demo_command() -> None:
     """Seed the demo articles, comments and moderator (safe to run twice)."""
 
-    for line in seed(db.session, services().intake):
+    for line in seed(db.session, services().intake, site_languages()):
         click.echo(line)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
+from moderation import management
 from moderation.pipeline import Intake, Submission, decide
 
 DEMO_EMAIL = "demo@tertulia.example"
@@ -92,25 +92,31 @@ ARTICLES = [
 ]
 
 
-def seed(session: Session, intake: Intake) -> Iterator[str]:
-    """Create whatever part of the demo is missing and say what was done; idempotent."""
+def seed(session: Session, intake: Intake, site_languages: Sequence[str]) -> Iterator[str]:
+    """Create whatever part of the demo is missing and say what was done; idempotent.
+
+    Accounts and articles go through the site's own rules (`management`), like any other.
+    """
     moderator = session.scalar(select(Moderator).where(Moderator.email == DEMO_EMAIL))
     if moderator is None:
-        moderator = Moderator(
-            email=DEMO_EMAIL,
-            password_hash=generate_password_hash(DEMO_PASSWORD),
-            role=ModeratorRole.ADMIN,
-            languages="es,pt,en",
+        moderator = management.add_moderator(
+            session,
+            site_languages,
+            DEMO_EMAIL,
+            DEMO_PASSWORD,
+            role=ModeratorRole.ADMIN.value,
+            languages=",".join(site_languages),
         )
-        session.add(moderator)
         session.commit()
         yield "demo moderator created"
 
     for slug, title, language, comments in ARTICLES:
-        if session.scalar(select(Article).where(Article.slug == slug)) is not None:
+        if language not in site_languages:
+            yield f"demo article '{slug}' left out: this site does not moderate '{language}'"
             continue
-        article = Article(slug=slug, title=title, language=language)
-        session.add(article)
+        if session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
+            continue
+        article = management.add_article(session, site_languages, slug, title, language=language)
         session.commit()
         for name, email, body, publish in comments:
             comment = intake.submit(

@@ -94,6 +94,17 @@ def test_demo_seeds_once(app_factory: Any) -> None:
         assert db.session.scalar(select(func.count(Article.id))) == 3
 
 
+def test_demo_keeps_to_the_sites_languages(app_factory: Any) -> None:
+    app = app_factory(TERTULIA_LANGUAGES=("es", "en"))
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "this site does not moderate 'pt'" in result.output
+    with app.app_context():
+        assert set(db.session.scalars(select(Article.language))) == {"es", "en"}
+        demo = db.session.scalar(select(Moderator).where(Moderator.email == DEMO_EMAIL))
+        assert demo is not None and demo.language_list == ("es", "en")
+
+
 def test_db_upgrade_creates_the_schema(tmp_path: Path, app_factory: Any) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     app = app_factory(DATABASE_URL=url)
