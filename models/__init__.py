@@ -35,11 +35,26 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Every length limit is defined here once: the columns, the checks, the forms' `maxlength` and
+# the embed (through the API) all read it from these names.
 EMAIL_LENGTH = 254
 NAME_LENGTH = 80
 BODY_LENGTH = 5000
 SLUG_LENGTH = 200
+TITLE_LENGTH = 300
+URL_LENGTH = 2000
 LANGUAGE_LENGTH = 8
+USER_AGENT_LENGTH = 300
+REASON_LENGTH = 500
+# The most characters each field a person fills in may hold, by field name.
+FIELD_LIMITS = {
+    "name": NAME_LENGTH,
+    "email": EMAIL_LENGTH,
+    "body": BODY_LENGTH,
+    "slug": SLUG_LENGTH,
+    "title": TITLE_LENGTH,
+    "url": URL_LENGTH,
+}
 # Starts the reason of a check that failed: the comment waits unclassified, never lost.
 UNCLASSIFIED = "unclassified"
 
@@ -97,8 +112,8 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
     # Bumped whenever the set of published comments changes: the key of the rendered-thread cache,
     # shared through the database by every worker.
@@ -147,7 +162,7 @@ class Comment(Base):
     )
     # Keyed hash of the client address, for rate and velocity checks; never leaves the server.
     client_ip_hash: Mapped[str | None] = mapped_column(String(64))
-    user_agent: Mapped[str | None] = mapped_column(String(300))
+    user_agent: Mapped[str | None] = mapped_column(String(USER_AGENT_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         default=utcnow, onupdate=utcnow, server_default=func.now()
@@ -218,7 +233,7 @@ class Decision(Base):
     to_status: Mapped[CommentStatus] = mapped_column(
         _enum_column(CommentStatus, "decision_to_status")
     )
-    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(
         default=utcnow, server_default=func.now(), index=True
     )
@@ -286,7 +301,7 @@ class SpamModelVersion(Base):
     # Current and candidate metrics on the held-out recent labels, and the verdict.
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     promoted: Mapped[bool] = mapped_column(Boolean)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH))
     is_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
 

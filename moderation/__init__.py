@@ -92,7 +92,16 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
-    """Names every template may use."""
+    """Names every template may use: the signed-in moderator, the limits every form announces."""
     from moderation.auth.session import current_moderator
 
     app.jinja_env.globals["current_moderator"] = current_moderator
+    app.context_processor(form_rules)
+
+
+def form_rules() -> dict[str, Any]:
+    """`limits` (most characters per field) and `min_password_length`, defined in one place."""
+    from models import FIELD_LIMITS
+    from moderation.management import MIN_PASSWORD_LENGTH
+
+    return {"limits": FIELD_LIMITS, "min_password_length": MIN_PASSWORD_LENGTH}

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Article
 from moderation.extensions import db
-from moderation.pipeline import UnknownArticle
+from moderation.pipeline import COMMENT_LIMITS, UnknownArticle
 from moderation.services import services
 from moderation.threads import build_thread, public_comment, published_comments
 
@@ -45,6 +45,8 @@ def thread_json(article: Article) -> bytes:
             "article": {"slug": article.slug, "title": article.title, "url": article.url},
             "comments": comments,
             "total": len(comments),
+            # For the embed's form: the most characters each field takes.
+            "limits": COMMENT_LIMITS,
         }
         return current_app.json.dumps(payload).encode()
 

@@ -9,14 +9,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from models import SLUG_LENGTH, Article, Comment, CommentStatus, Moderator, ModeratorRole
+from models import (
+    EMAIL_LENGTH,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
+    URL_LENGTH,
+    Article,
+    Comment,
+    CommentStatus,
+    Moderator,
+    ModeratorRole,
+)
 from moderation.config import parse_languages
 from moderation.pipeline import ValidationFailed
 from moderation.pipeline.decisions import bump_thread
+from moderation.pipeline.submission import looks_like_email
 
 MIN_PASSWORD_LENGTH = 8
 _SLUG = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{SLUG_LENGTH - 1}}}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _language(code: str, site_languages: Sequence[str]) -> str | None:
@@ -42,10 +52,12 @@ def _article_details(
     code = (language or "").strip().lower() or None
     if not title:
         errors["title"] = "Give the article's title."
-    elif len(title) > 300:
-        errors["title"] = "The title must be at most 300 characters."
+    elif len(title) > TITLE_LENGTH:
+        errors["title"] = f"The title must be at most {TITLE_LENGTH} characters."
     if url and not url.startswith(("https://", "http://")):
         errors["url"] = "The address must start with https:// or http://."
+    elif url and len(url) > URL_LENGTH:
+        errors["url"] = f"The address must be at most {URL_LENGTH} characters."
     if code and (problem := _language(code, site_languages)):
         errors["language"] = problem
     return (title, url or None, code), errors
@@ -120,7 +132,9 @@ def add_moderator(
     """Create a moderator account; `ValidationFailed` names each bad field. Caller commits."""
     email = email.strip().lower()
     errors: dict[str, str] = {}
-    if not _EMAIL.match(email):
+    if len(email) > EMAIL_LENGTH:
+        errors["email"] = f"An email address has at most {EMAIL_LENGTH} characters."
+    elif not looks_like_email(email):
         errors["email"] = "This does not look like an email address."
     elif session.scalar(select(Moderator.id).where(Moderator.email == email)) is not None:
         errors["email"] = f"A moderator '{email}' already exists."

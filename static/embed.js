@@ -72,9 +72,9 @@
     var thread = el("div", { "class": "tertulia-thread" });
     var status = el("p", { "class": "tertulia-status", role: "status" });
     var replying = el("p", { "class": "tertulia-replying", hidden: "" });
-    var name = field(prefix + "-name", t.name, "", el("input", { name: "name", maxlength: "80", autocomplete: "name" }));
-    var email = field(prefix + "-email", t.email, t.emailHint, el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "email" }));
-    var body = field(prefix + "-body", t.comment, "markdown", el("textarea", { name: "body", rows: "5", maxlength: "5000" }));
+    var name = field(prefix + "-name", t.name, "", el("input", { name: "name", autocomplete: "name" }));
+    var email = field(prefix + "-email", t.email, t.emailHint, el("input", { name: "email", type: "email", autocomplete: "email" }));
+    var body = field(prefix + "-body", t.comment, "markdown", el("textarea", { name: "body", rows: "5" }));
     var send = el("button", { type: "submit" }, [t.send]);
     var formError = el("p", { "class": "tertulia-error", role: "alert" });
     var form = el("form", { "class": "tertulia-form", novalidate: "" },
@@ -127,11 +127,18 @@
       thread.appendChild(lists.root);
     }
 
+    // The server says how long each field may be (one definition, also behind its own form).
+    function applyLimits(limits) {
+      Object.keys(fields).forEach(function (key) {
+        if (limits && limits[key]) fields[key].input.setAttribute("maxlength", String(limits[key]));
+      });
+    }
+
     function load() {
       return fetch(api).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
-      }).then(function (data) { renderThread(data.comments); }, function () {
+      }).then(function (data) { applyLimits(data.limits); renderThread(data.comments); }, function () {
         thread.textContent = t.unavailable;
       });
     }

@@ -8,13 +8,14 @@ import gzip
 import hashlib
 import json
 import math
-import re
 import sys
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+
+from moderation.language.text import WORD
 
 MODEL_LANGUAGES = ("en", "es", "pt", "fr", "it", "de", "ca", "nl")
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -26,7 +27,6 @@ FORMAT = 1
 SCALE = 100
 BOS, EOS = "^", "$"
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 Document = dict[str, object]
 
 
@@ -41,7 +41,7 @@ def _frequency_list(language: str) -> list[tuple[str, float]]:
 
     size = "large" if language in wordfreq.available_languages("large") else "small"
     pairs = wordfreq.get_frequency_dict(language, wordlist=size).items()
-    return [(w, f) for w, f in pairs if _WORD.fullmatch(w) and w == w.lower()]
+    return [(w, f) for w, f in pairs if WORD.fullmatch(w) and w == w.lower()]
 
 
 def _char_events(word: str, order: int) -> list[tuple[str, str]]:

@@ -23,8 +23,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TAG = re.compile(r"(?<!\w)[@#]\w+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 # Letters only (no digits, underscores, emoji or symbols), with inner apostrophes kept so that
-# "don't" and "aujourd'hui" can be looked up whole.
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+# "don't" and "aujourd'hui" can be looked up whole. The model's word lists are cut by it too.
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
 def clean(text: str) -> str:
@@ -41,7 +41,7 @@ def clean(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Return the letter tokens of a raw comment, lowercased, at most MAX_TOKENS of them."""
     # Runs of letters longer than any word ("aaaaaaaa…", base64) are noise, not evidence.
-    words = [word for word in _WORD.findall(clean(text)) if len(word) <= MAX_WORD_LETTERS]
+    words = [word for word in WORD.findall(clean(text)) if len(word) <= MAX_WORD_LETTERS]
     return words[:MAX_TOKENS]
 
 

@@ -3,10 +3,17 @@
 from moderation.pipeline.checks import CheckResult
 from moderation.pipeline.decisions import ACTIONS, NotAllowed, decide, decide_many
 from moderation.pipeline.intake import Intake, UnknownArticle, fingerprint, hash_client_ip
-from moderation.pipeline.submission import FIELDS, Submission, ValidationFailed, validate
+from moderation.pipeline.submission import (
+    COMMENT_LIMITS,
+    FIELDS,
+    Submission,
+    ValidationFailed,
+    validate,
+)
 
 __all__ = [
     "ACTIONS",
+    "COMMENT_LIMITS",
     "FIELDS",
     "CheckResult",
     "Intake",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from models import Article, Comment, CommentStatus, Decision, Moderator, utcnow
+from models import REASON_LENGTH, Article, Comment, CommentStatus, Decision, Moderator, utcnow
 from moderation.pipeline.learning import label_decision
 
 # Every status can be revisited: a spam-folder comment is one click from rescue, a published one
@@ -43,7 +43,7 @@ def decide(
         moderator=moderator,
         from_status=from_status,
         to_status=to_status,
-        reason=reason[:500],
+        reason=reason[:REASON_LENGTH],
     )
     session.add(decision)
     label_decision(session, comment, decision)

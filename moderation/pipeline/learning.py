@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models import Comment, CommentStatus, Decision, SpamLabel, SpamModelVersion
+from models import REASON_LENGTH, Comment, CommentStatus, Decision, SpamLabel, SpamModelVersion
 from moderation.spam import SpamModel, promotion_check
 from moderation.spam.model import SiteWeights
 
@@ -162,7 +162,7 @@ def learn(
             "held_out": len(holdout),
         },
         promoted=promoted,
-        reason=reason[:500],
+        reason=reason[:REASON_LENGTH],
     )
     if promoted:
         _deactivate_all(session)

@@ -6,13 +6,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models import BODY_LENGTH, EMAIL_LENGTH, NAME_LENGTH
+from models import BODY_LENGTH, EMAIL_LENGTH, FIELD_LIMITS, NAME_LENGTH, USER_AGENT_LENGTH
 
 # Deliberately loose: a real address has one @, no spaces, and a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 FIELDS = ("name", "email", "body", "parent_id", "page_language")
+# What the form and the embed tell the commenter about lengths (`maxlength`).
+COMMENT_LIMITS = {name: FIELD_LIMITS[name] for name in ("name", "email", "body")}
+
+
+def looks_like_email(address: str) -> bool:
+    """Whether `address` could be an email address (for commenters and moderators alike)."""
+    return _EMAIL.match(address) is not None
 
 
 class ValidationFailed(Exception):
@@ -72,7 +79,7 @@ def validate(
         EMAIL_LENGTH,
         errors,
     )
-    if "email" not in errors and not _EMAIL.match(email):
+    if "email" not in errors and not looks_like_email(email):
         errors["email"] = "This does not look like an email address."
     body = _required_text(raw, "body", "Comment", "Please write a comment.", BODY_LENGTH, errors)
 
@@ -108,5 +115,5 @@ def validate(
         parent_id=parent_id,
         page_language=page_language,
         client_ip=client_ip,
-        user_agent=(user_agent or None) and user_agent[:300],
+        user_agent=(user_agent or None) and user_agent[:USER_AGENT_LENGTH],
     )

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from models import Article, Comment, CommentStatus
+from models import BODY_LENGTH, EMAIL_LENGTH, NAME_LENGTH, Article, Comment, CommentStatus
 from moderation.extensions import db
 from moderation.pipeline import decide
 from tests.factories import Factory
@@ -128,6 +128,8 @@ def test_listing_shows_only_published_comments_and_public_fields(
     payload = response.json
     assert payload is not None
     assert payload["total"] == 1
+    # The embed sets its form's maxlength from these.
+    assert payload["limits"] == {"name": NAME_LENGTH, "email": EMAIL_LENGTH, "body": BODY_LENGTH}
     (shown,) = payload["comments"]
     assert shown["id"] == published.id
     assert shown["body_html"] == "<p>Published <em>one</em></p>\n"

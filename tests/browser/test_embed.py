@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from models import Comment, CommentStatus
+from models import BODY_LENGTH, Comment, CommentStatus
 from moderation.extensions import db
 from tests.browser.conftest import needs_chromium
 from tests.factories import Factory
@@ -63,6 +63,8 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
             page.inner_html(".tertulia-body").strip() == "<p>Un comentario <em>publicado</em></p>"
         )
         assert page.inner_text("h2") == "Comentarios"  # the page is Spanish
+        # The form's limits come from the server, which keeps them in one place.
+        assert page.get_attribute("textarea[name=body]", "maxlength") == str(BODY_LENGTH)
 
         page.fill("input[name=name]", "Lucía")
         page.fill("input[name=email]", "lucia-sin-arroba")

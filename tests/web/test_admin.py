@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.test import TestResponse
 
-from models import Article, Moderator, ModeratorRole
+from models import EMAIL_LENGTH, Article, Moderator, ModeratorRole
 from moderation.extensions import db
 from tests.conftest import Auth, csrf_token
 from tests.factories import Factory
@@ -120,6 +120,10 @@ def test_bad_moderator_form_names_each_field(client: FlaskClient, admin: Moderat
     for message in ("does not look like an email", "at least 8", "Choose moderator or admin"):
         assert message in page
     assert 'value="nope"' in page
+    long_email = "a" * EMAIL_LENGTH + "@example.org"
+    response = post(client, "/admin/moderators", email=long_email, password="long enough")
+    assert response.status_code == 422
+    assert f"at most {EMAIL_LENGTH} characters" in response.get_data(as_text=True)
 
 
 def test_the_last_admin_stays_and_nobody_removes_themselves(

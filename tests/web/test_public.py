@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from models import Article, Comment, CommentStatus
+from models import FIELD_LIMITS, Article, Comment, CommentStatus
 from moderation.extensions import db
 from tests.conftest import csrf_token
 from tests.factories import Factory
@@ -82,6 +83,18 @@ def test_invalid_comment_keeps_what_was_typed(
     assert 'value="Lucía"' in page and 'value="lucia-at-example"' in page
     assert "Mi opinión &lt;b&gt;x&lt;/b&gt;</textarea>" in page
     assert comments(app) == []
+
+
+def test_the_form_announces_the_limits_the_server_keeps(
+    client: FlaskClient, article: Article
+) -> None:
+    page = client.get("/articles/presupuesto").get_data(as_text=True)
+    for name in ("name", "email", "body"):
+        assert re.search(rf'name="{name}"[^>]* maxlength="{FIELD_LIMITS[name]}"', page), name
+    too_long = "x" * (FIELD_LIMITS["name"] + 1)
+    response = post(client, "presupuesto", name=too_long, email="ana@example.org", body="Hola")
+    assert response.status_code == 422
+    assert f"at most {FIELD_LIMITS['name']} characters" in response.get_data(as_text=True)
 
 
 def test_every_empty_field_gets_a_message(client: FlaskClient, article: Article) -> None:
