@@ -34,8 +34,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_security_headers(app)
     register_template_globals(app)
-    logging.basicConfig(level=logging.INFO)
+    register_logging(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """Let Tertulia's own messages through at `TERTULIA_LOG_LEVEL`.
+
+    Only the `moderation` logger is touched, and only if nobody set its level; Flask gives it a
+    stderr handler when nothing else would show its messages. The root logger belongs to whoever
+    runs the application: gunicorn, pytest, an operator's logging configuration.
+    """
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(app.config["TERTULIA_LOG_LEVEL"])
 
 
 def register_extensions(app: Flask) -> None:

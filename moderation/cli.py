@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 import click
@@ -25,11 +28,35 @@ comments_cli = AppGroup("comments", help="Comments: re-check unclassified ones, 
 language_cli = AppGroup("language", help="Language detection tools.")
 
 
+class _EchoMigrations(logging.Handler):
+    """Echoes the migrations Alembic runs (not its other chatter)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if (message := record.getMessage()).startswith("Running"):
+            click.echo(message)
+
+
+@contextmanager
+def _migrations_shown() -> Iterator[None]:
+    """Print each migration Alembic runs, without configuring the root logger for it."""
+    logger = logging.getLogger("alembic.runtime.migration")
+    handler = _EchoMigrations()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Migrate the database to REVISION (default: the latest)."""
-    migrations.upgrade(current_app.config["DATABASE_URL"], revision)
+    with _migrations_shown():
+        migrations.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"database at {revision}")
 
 
@@ -37,7 +64,8 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Migrate the database back to REVISION (`base` empties it)."""
-    migrations.downgrade(current_app.config["DATABASE_URL"], revision)
+    with _migrations_shown():
+        migrations.downgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"database at {revision}")
 
 

@@ -110,6 +110,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         # A shared secret for `PUT /api/v1/articles/<slug>` (a CMS opening its articles).
         "TERTULIA_API_TOKEN": environ.get("TERTULIA_API_TOKEN") or None,
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Tertulia's own log messages (the `moderation` logger); the root logger is left alone.
+        "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

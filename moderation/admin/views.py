@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, Moderator, ModeratorRole
 from moderation import management
-from moderation.auth.session import admin_required, current_moderator
+from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed
@@ -135,10 +135,8 @@ def update_moderator(moderator_id: int) -> BaseResponse:
 def remove_moderator(moderator_id: int) -> BaseResponse:
     """Delete a moderator account; their past decisions stay."""
     moderator = _moderator_or_404(moderator_id)
-    acting = current_moderator()
-    assert acting is not None
     try:
-        management.remove_moderator(db.session, moderator, acting)
+        management.remove_moderator(db.session, moderator, signed_in_moderator())
     except ValidationFailed as failed:
         flash(" ".join(failed.errors.values()), "error")
     else:

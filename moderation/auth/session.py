@@ -75,6 +75,14 @@ def current_moderator() -> Moderator | None:
     return signed_in
 
 
+def signed_in_moderator() -> Moderator:
+    """The signed-in moderator, for views behind `login_required` (401 if there is none)."""
+    moderator = current_moderator()
+    if moderator is None:
+        abort(401)
+    return moderator
+
+
 def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     """Send anonymous visitors to the login page, coming back here afterwards."""
 

@@ -13,6 +13,7 @@ from moderation.auth.session import (
     password_errors,
     sign_in,
     sign_out,
+    signed_in_moderator,
 )
 from moderation.extensions import db
 from moderation.management import set_password
@@ -62,8 +63,7 @@ def password() -> str | BaseResponse | tuple[str, int]:
     """Let a signed-in moderator change their password; other sessions are signed out."""
     if request.method == "GET":
         return render_template("auth/password.html", errors={})
-    moderator = current_moderator()
-    assert moderator is not None
+    moderator = signed_in_moderator()
     errors = password_errors(
         moderator,
         request.form.get("current", ""),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -54,7 +63,9 @@ def article(slug: str) -> tuple[str, int]:
     """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
     article = article_or_404(slug)
     reply_to = request.args.get("reply_to", "")
-    if reply_to.isdigit() or "moderator_id" in session or "_flashes" in session:
+    # A reply-to field, a moderator's menu or a message to show makes the page this visitor's
+    # own. (Flask keeps the messages it takes from the session for the page's template.)
+    if reply_to.isdigit() or "moderator_id" in session or get_flashed_messages():
         return render_article(article, {"parent_id": reply_to if reply_to.isdigit() else ""})
     # What every anonymous reader sees is the same page but for the token: render it once per
     # thread version and fill the token in.

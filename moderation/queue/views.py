@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment, CommentStatus
-from moderation.auth.session import admin_required, current_moderator, login_required
+from moderation.auth.session import admin_required, login_required, signed_in_moderator
 from moderation.extensions import db
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
 from moderation.queue.listing import (
@@ -33,7 +33,7 @@ def model() -> str:
         active=shared.spam_models.active(db.session),
         waiting=learning.waiting_labels(db.session),
         batch=shared.learn_batch,
-        moderator=current_moderator(),
+        moderator=signed_in_moderator(),
     )
 
 
@@ -58,8 +58,7 @@ def index(folder: str) -> str:
     """A folder of comments: pending (the queue), spam, rejected or approved."""
     if folder not in FOLDERS:
         abort(404)
-    moderator = current_moderator()
-    assert moderator is not None
+    moderator = signed_in_moderator()
     language = request.args.get("language") or None
     search = request.args.get("q", "").strip() or None
     page = folder_page(
@@ -101,7 +100,7 @@ def act(comment_id: int, action: str) -> BaseResponse:
             db.session,
             comment,
             ACTIONS[action],
-            current_moderator(),
+            signed_in_moderator(),
             request.form.get("reason", ""),
         )
     except NotAllowed as refused:
@@ -122,7 +121,7 @@ def reject_author(comment_id: int) -> BaseResponse:
         abort(404)
     comments = pending_by_author(db.session, comment)
     changed = decide_many(
-        db.session, comments, CommentStatus.REJECTED, current_moderator(), "all by this author"
+        db.session, comments, CommentStatus.REJECTED, signed_in_moderator(), "all by this author"
     )
     db.session.commit()
     flash(f"{changed} pending comment(s) by {comment.author_name}: rejected.", "success")
@@ -143,7 +142,7 @@ def bulk() -> BaseResponse:
     if not comments:
         flash("Select at least one comment.", "error")
         return redirect(_back(folder))
-    changed = decide_many(db.session, comments, ACTIONS[action], current_moderator())
+    changed = decide_many(db.session, comments, ACTIONS[action], signed_in_moderator())
     db.session.commit()
     flash(f"{changed} comment(s): {ACTIONS[action].value}.", "success")
     _learn()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +41,19 @@ def test_secret_key_is_generated_once(tmp_path: Path, monkeypatch: pytest.Monkey
     assert len(first) == 64
     assert config.secret_key(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_factory_leaves_the_root_logger_to_whoever_runs_it(app_factory: Any) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    # As under gunicorn or `flask run`: nothing configured yet.
+    root.handlers.clear()
+    root.setLevel(logging.WARNING)
+    try:
+        app_factory()
+        after = root.handlers[:], root.level
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+    assert after == ([], logging.WARNING)
+    assert logging.getLogger("moderation.pipeline").getEffectiveLevel() == logging.INFO

@@ -110,6 +110,7 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path, app_factory: Any) -> None
     app = app_factory(DATABASE_URL=url)
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
+    assert "Running upgrade  -> 0001, Initial schema" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Article.id))) == 0
 

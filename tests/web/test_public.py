@@ -69,6 +69,8 @@ def test_valid_comment_redirects_with_awaiting_moderation(
     (stored,) = comments(app)
     assert stored.status is CommentStatus.PENDING and stored.page_language == "es"
     assert "¡Muy útil, gracias!" not in page  # not published until a moderator approves it
+    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "awaiting moderation" not in again  # said once
 
 
 def test_invalid_comment_keeps_what_was_typed(
