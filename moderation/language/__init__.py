@@ -78,10 +78,23 @@ def _all_profiles() -> SeededLangdetect:
     return SeededLangdetect()
 
 
+@lru_cache(maxsize=16)
+def _profiles(languages: tuple[str, ...]) -> SeededLangdetect:
+    return SeededLangdetect(languages)
+
+
 def _load_shared() -> tuple[WordLetterModel, SeededLangdetect]:
     # lru_cache alone would let two cold threads each build a model; the lock makes it one.
     with _LOCK:
         return _model(), _all_profiles()
+
+
+def _tie_breaker(languages: tuple[str, ...]) -> SeededLangdetect | None:
+    # langdetect cannot work with a single profile; a one-language site needs no tie-break.
+    if len(languages) < 2:
+        return None
+    with _LOCK:
+        return _profiles(languages)
 
 
 KNOWN_LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr", "it", "de", "ca", "nl")
@@ -109,8 +122,7 @@ class LanguageDetector:
         self._model, self._langdetect_all = _load_shared()
         self._site = np.array([self._model.languages.index(code) for code in codes])
         self._column = {code: i for i, code in enumerate(self._model.languages)}
-        # langdetect cannot work with a single profile; a one-language site needs no tie-break.
-        self._tie_breaker = SeededLangdetect(codes) if len(codes) > 1 else None
+        self._tie_breaker = _tie_breaker(codes)
 
     def detect(self, text: str, *, priors: Sequence[str] = ()) -> LanguageResult:
         """Return the comment's language; never raises, whatever the text or priors."""

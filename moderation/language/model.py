@@ -51,18 +51,21 @@ class WordLetterModel:
         self._backoff = {key: i + len(ngram_keys) for i, key in enumerate(backoff_keys)}
         self._unknown = len(self._letters) - 1
 
-        # Words: one row per distinct word, -inf where a language's list lacks it.
+        # Words: one row per distinct word, -inf where a language's list lacks it. Filled a
+        # column at a time: a worker loads this at start-up, word by word it took a second.
         index: dict[str, int] = {}
-        entries: list[tuple[int, int, float]] = []
-        for column, lang in enumerate(self.languages):
+        columns: list[tuple[npt.NDArray[np.intp], Vector]] = []
+        for lang in self.languages:
             table = doc["words"][lang]
             logp = _unpack(table["logp"], scale, 1)[:, 0]
-            for word, value in zip(table["words"].split("\n"), logp, strict=True):
-                row = index.setdefault(word, len(index))
-                entries.append((row, column, float(value)))
+            listed = table["words"].split("\n")
+            if len(listed) != len(logp):
+                raise ValueError(f"{path}: {lang} has {len(listed)} words, {len(logp)} values")
+            positions = [index.setdefault(word, len(index)) for word in listed]
+            columns.append((np.array(positions, dtype=np.intp), logp))
         words = np.full((len(index) + 1, count), -np.inf)
-        for row, column, value in entries:
-            words[row, column] = value
+        for column, (word_rows, logp) in enumerate(columns):
+            words[word_rows, column] = logp
         self._words: Vector = words
         self._word = index
         self._missing = len(index)
