@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from moderation import create_app, migrations
 from moderation.config import database_url
 from moderation.extensions import db
 from tests.factories import Factory
+from tests.package import wheel
 
 pytest_plugins = ("tests.sealing",)
 
@@ -52,6 +54,22 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     Base.metadata.create_all(engine)
     engine.dispose()
     yield str(path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wheel_job(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[str] | None]:
+    """Building, installing and serving the wheel (tests/package), started with the run when
+    that test is in it: it runs beside the other tests instead of after them."""
+    if not any(item.path.name == "test_wheel.py" for item in request.session.items):
+        yield None
+        return
+    job = wheel.start(tmp_path_factory.mktemp("wheel"))
+    yield job
+    if job.poll() is None:
+        job.kill()
+        job.communicate()
 
 
 class SharedTemplates(BytecodeCache):

@@ -1,5 +1,10 @@
 """Build the wheel, install it in a new virtualenv, serve a page from it, and report.
 
+`python -m tests.package.wheel FOLDER` does it all inside FOLDER and prints the report as JSON.
+The suite starts it with the run (tests/conftest.py, `wheel_job`): it is a fresh interpreter
+importing and loading the models for seconds, which costs little beside the other tests and
+all of it at its own turn. tests/package/test_wheel.py judges the report.
+
 The new virtualenv sees this one's dependencies through a `.pth` file, so nothing is downloaded;
 what it must not see is the checkout, which is why everything runs from FOLDER, with the sources
 copied there first (a build writes beside its sources).
@@ -7,6 +12,7 @@ copied there first (a build writes beside its sources).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -14,7 +20,6 @@ import subprocess
 import sys
 import sysconfig
 import venv
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,13 +61,14 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Report:
     """What the installed package served, and where it was imported from."""
 
-    site: Path  # the new virtualenv's site-packages
+    site: str  # the new virtualenv's site-packages
     files: list[str]  # moderation, models and wsgi as imported, and the templates folder
     answers: dict[str, tuple[int, str]]  # path -> (status, body)
+    instance: str  # the instance folder the installed application used
 
 
 def build_install_serve(folder: Path) -> Report:
@@ -91,4 +97,29 @@ def build_install_serve(folder: Path) -> Report:
     }
     served = json.loads(run(python, "-c", SERVE, cwd=elsewhere, env=env).splitlines()[-1])
     answers = {path: (status, body) for path, (status, body) in served["answers"].items()}
-    return Report(site, served["files"], answers)
+    return Report(str(site), served["files"], answers, str(folder / "instance"))
+
+
+def start(folder: Path) -> subprocess.Popen[str]:
+    """Run `build_install_serve(folder)` in a process of its own, which prints the report."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.package.wheel", str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(job: subprocess.Popen[str]) -> Report:
+    """Wait for a job from `start`; its report, or an error that shows what went wrong."""
+    out, err = job.communicate(timeout=600)
+    if job.returncode:
+        raise RuntimeError(f"building, installing or serving the wheel failed:\n{err}")
+    fields = json.loads(out.splitlines()[-1])
+    fields["answers"] = {path: tuple(answer) for path, answer in fields["answers"].items()}
+    return Report(**fields)
+
+
+if __name__ == "__main__":
+    print(json.dumps(dataclasses.asdict(build_install_serve(Path(sys.argv[1])))))
