@@ -1,21 +1,26 @@
-"""Tertulia: comments in, language and spam checked, moderated, published."""
+"""Tertulia: comments in, language and spam checked, moderated, published.
+
+The application's imports wait for `create_app`: using a library of this package
+(`moderation.language`, `moderation.spam`, `moderation.pipeline`) must not bring Flask in.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from moderation import config
-from moderation.extensions import csrf, db
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, services, blueprints, errors, commands."""
+    from flask import Flask
+
+    from moderation import config
+
     settings = {**config.load(), **(test_config or {})}
     app = Flask(
         __name__,
@@ -51,6 +56,10 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database and CSRF protection."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from moderation.extensions import csrf, db
+
     db.init_app(app)
     csrf.init_app(app)
     if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
@@ -70,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from moderation.admin import bp as admin_bp
     from moderation.api import bp as api_bp
     from moderation.auth import bp as auth_bp
+    from moderation.extensions import csrf
     from moderation.public import bp as public_bp
     from moderation.queue import bp as queue_bp
 
