@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi db|articles|moderators|demo|spam|language ...`."""
+"""Command line: `flask --app wsgi db|articles|moderators|comments|demo|spam|language|...`."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
-from moderation import management, migrations
+from moderation import audit, management, migrations, readers
 from moderation.demo import seed
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed
-from moderation.pipeline.retention import forget_author
 from moderation.services import services
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -131,8 +130,7 @@ def comments_reclassify() -> None:
 @click.confirmation_option(prompt="Delete every comment sent with this email?")
 def comments_forget(email: str) -> None:
     """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
-
-    deleted = forget_author(db.session, email)
+    deleted = readers.erase(db.session, audit.COMMAND_LINE, current_app.config["SECRET_KEY"], email)
     db.session.commit()
     click.echo(f"{deleted} comment(s) deleted")
 
@@ -150,6 +148,7 @@ def register(app: Flask) -> None:
     """Add every command group to `app`."""
     from moderation.language.cli import language_cli
     from moderation.spam.cli import spam_cli
+    from moderation.transfer import export_command, import_command
 
     for command in (
         db_cli,
@@ -159,5 +158,7 @@ def register(app: Flask) -> None:
         demo_command,
         spam_cli,
         language_cli,
+        import_command,
+        export_command,
     ):
         app.cli.add_command(command)
