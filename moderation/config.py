@@ -90,6 +90,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         # A shared secret for `PUT /api/v1/articles/<slug>` (a CMS opening its articles).
         "TERTULIA_API_TOKEN": environ.get("TERTULIA_API_TOKEN") or None,
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
+        # The largest export file an admin may upload to import (the command line has no limit).
+        "TERTULIA_IMPORT_MAX_MB": int(environ.get("TERTULIA_IMPORT_MAX_MB", "512")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

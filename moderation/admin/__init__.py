@@ -1,7 +1,7 @@
-"""Site admins: the articles open for comments and the moderator accounts."""
+"""Site admins: articles, moderator accounts, imports and exports, readers' data."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from moderation.admin import views  # noqa: E402,F401  (routes register on import)
+from moderation.admin import readers, transfer, views  # noqa: E402,F401  (routes register on import)

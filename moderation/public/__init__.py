@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from moderation.public import views  # noqa: E402,F401  (routes register on import)
+from moderation.public import feeds, views  # noqa: E402,F401  (routes register on import)
