@@ -378,7 +378,8 @@ PATHS: dict[str, Any] = {
                     },
                 },
             },
-        }
+        },
+        "options": {**PREFLIGHT, "parameters": []},
     },
 }
 
