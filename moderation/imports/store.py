@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -37,6 +37,7 @@ from moderation.pipeline.learning import label_decision
 
 BATCH = 500
 _COMMENTS = cast(Table, Comment.__table__)
+_ARTICLES = cast(Table, Article.__table__)
 # A pending comment waits for the site's own checks, run after it is stored (`classify`).
 AWAITING_CHECKS = {"check": "import", "reason": f"{UNCLASSIFIED}: imported", "flag": True}
 
@@ -125,11 +126,17 @@ class ArticleIndex:
             suffix = f"-{number}"
             slug = base[: 200 - len(suffix)] + suffix
         url = thread.url if thread.url and is_absolute(thread.url) else None
-        article = Article(slug=slug, title=(thread.title.strip() or slug)[:300], url=url)
-        self.session.add(article)
-        self.session.flush()
-        self._remember(article.id, slug, url)
-        return article.id
+        title = (thread.title.strip() or slug)[:300]
+        # Straight to the database: an ORM flush here would also flush the pending batch.
+        article_id: int = (
+            self.session.connection()
+            .execute(
+                insert(_ARTICLES).values(slug=slug, title=title, url=url).returning(_ARTICLES.c.id)
+            )
+            .scalar_one()
+        )
+        self._remember(article_id, slug, url)
+        return article_id
 
 
 def _path(url: str) -> str:
@@ -210,21 +217,27 @@ class Importer:
             fresh[sid] = (self._comment(record, sid), record)
         if not fresh:
             return
-        self._link_parents(fresh)
+        with self.session.no_autoflush:
+            self._link_stored_parents(fresh)
+        # Comments first, in one batched insert; parents inside the batch once they have ids.
         self.session.flush()
         touched: set[int] = set()
         for comment, record in fresh.values():
+            parent = record.parent_source_id(fmt)
+            if parent is not None and parent in fresh:
+                comment.parent_id = fresh[parent][0].id
             self._decide(comment, record)
             if record.status is CommentStatus.APPROVED:
                 touched.add(comment.article_id)
         self.session.flush()
-        for comment, record in fresh.values():
-            if record.parent_key is not None and comment.parent_id is None:
-                parent = record.parent_source_id(fmt)
-                assert parent is not None
-                self.forward.append((comment.id, parent))
-            if self.classify and comment.status is CommentStatus.PENDING:
-                self.classify(self.session, comment)
+        with self.session.no_autoflush:
+            for comment, record in fresh.values():
+                if record.parent_key is not None and comment.parent_id is None:
+                    parent = record.parent_source_id(fmt)
+                    assert parent is not None
+                    self.forward.append((comment.id, parent))
+                if self.classify and comment.status is CommentStatus.PENDING:
+                    self.classify(self.session, comment)
         for article_id in touched:
             bump_thread(self.session, article_id)
         self.session.commit()
@@ -264,16 +277,12 @@ class Importer:
         self.session.add(comment)
         return comment
 
-    def _link_parents(self, fresh: dict[str, tuple[Comment, CommentRecord]]) -> None:
-        """Point replies at parents in this batch or already stored."""
+    def _link_stored_parents(self, fresh: dict[str, tuple[Comment, CommentRecord]]) -> None:
+        """Point replies at parents stored before this batch."""
         wanted: dict[str, list[Comment]] = collections.defaultdict(list)
         for comment, record in fresh.values():
             parent = record.parent_source_id(self.source_format)
-            if parent is None:
-                continue
-            if parent in fresh:
-                comment.parent = fresh[parent][0]
-            else:
+            if parent is not None and parent not in fresh:
                 wanted[parent].append(comment)
         if not wanted:
             return
@@ -304,13 +313,13 @@ class Importer:
         """Point replies stored before their parent; the rest stay at the top of the thread."""
         for start in range(0, len(self.forward), self.batch):
             chunk = self.forward[start : start + self.batch]
-            parents = dict(
-                self.session.execute(
-                    select(Comment.source_id, Comment.id).where(
-                        Comment.source_id.in_({parent for _, parent in chunk})
-                    )
-                ).tuples()
-            )
+            wanted = {parent for _, parent in chunk}
+            parents: dict[str | None, int] = {
+                sid: cid
+                for sid, cid in self.session.execute(
+                    select(Comment.source_id, Comment.id).where(Comment.source_id.in_(wanted))
+                )
+            }
             found = [
                 {"child": child, "parent": parents[parent]}
                 for child, parent in chunk
