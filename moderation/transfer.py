@@ -15,6 +15,7 @@ from typing import TextIO
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select, update
 
 from models import Article, ImportRun, ImportRunStatus, utcnow
@@ -82,6 +83,7 @@ def report_lines(report: ImportReport) -> list[str]:
 @click.argument("source_format", metavar="FORMAT", type=click.Choice(list(imports.FORMATS)))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--learn", is_flag=True, help="Teach the spam filter the approved and spam history.")
+@with_appcontext
 def import_command(source_format: str, file: Path, learn: bool) -> None:
     """Import FILE from another comment system.
 
@@ -135,6 +137,7 @@ class _Meter:
     show_default=True,
     help="This server's address, for WXR links to articles that have none of their own.",
 )
+@with_appcontext
 def export_command(file: TextIO, export_format: str, slug: str | None, site_url: str) -> None:
     """Write the whole site (or one article) to FILE ("-" for standard output).
 

@@ -162,7 +162,7 @@ class Importer:
         detector: LanguageDetector | None = None,
         classify: Classify | None = None,
         learn: bool = False,
-        batch: int = BATCH,
+        batch: int | None = None,
     ) -> None:
         self.session = session
         self.source_format = source_format
@@ -170,7 +170,7 @@ class Importer:
         self.detector = detector
         self.classify = classify
         self.learn = learn
-        self.batch = batch
+        self.batch = batch or BATCH
         self.report = ImportReport(source_format)
         self.articles = ArticleIndex(session, self.report)
         # Replies stored before their parent (child id, parent source id): few in practice.
