@@ -37,7 +37,7 @@ def _newest(session: Session, article: Article | None) -> list[tuple[Comment, Ar
     )
     if article is not None:
         query = query.where(Comment.article_id == article.id)
-    return list(session.execute(query).tuples())
+    return [(comment, article) for comment, article in session.execute(query)]
 
 
 def _updated(entries: list[tuple[Comment, Article]], default: datetime) -> datetime:

@@ -40,7 +40,7 @@ class ReaderData:
     """Everything the site holds about one email."""
 
     email: str
-    comments: list[tuple[Comment, Article]]
+    comments: Sequence[tuple[Comment, Article]]
     decisions: Sequence[tuple[Decision, str | None]]
     labels: int
 
@@ -62,7 +62,7 @@ def find(session: Session, email: str) -> ReaderData:
             .join(Article, Comment.article_id == Article.id)
             .where(func.lower(Comment.author_email) == wanted)
             .order_by(Comment.created_at, Comment.id)
-        ).tuples()
+        )
     )
     ids = [comment.id for comment, _ in comments]
     decisions = list(
@@ -71,7 +71,7 @@ def find(session: Session, email: str) -> ReaderData:
             .outerjoin(Moderator, Decision.moderator_id == Moderator.id)
             .where(Decision.comment_id.in_(ids))
             .order_by(Decision.id)
-        ).tuples()
+        )
     )
     labels = session.scalar(
         select(func.count(SpamLabel.id)).where(

@@ -26,7 +26,7 @@ def _secret() -> str:
 def _page(
     email: str = "", errors: dict[str, str] | None = None, status: int = 200
 ) -> tuple[str, int]:
-    data = readers.find(db.session, email) if email and not errors else None
+    data = readers.find(db.session, email) if email and "email" not in (errors or {}) else None
     page = render_template(
         "admin/readers.html",
         email=email,

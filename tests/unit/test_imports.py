@@ -101,7 +101,8 @@ def test_isso_database(tmp_path: Path) -> None:
             CREATE TABLE comments (tid REFERENCES threads(id), id INTEGER PRIMARY KEY,
                 parent INTEGER, created FLOAT NOT NULL, modified FLOAT, mode INTEGER,
                 remote_addr VARCHAR, text VARCHAR, author VARCHAR, email VARCHAR,
-                website VARCHAR, likes INTEGER, dislikes INTEGER, voters BLOB, notification INTEGER);
+                website VARCHAR, likes INTEGER, dislikes INTEGER, voters BLOB,
+                notification INTEGER);
             INSERT INTO threads VALUES (1, '/2024/ley/', 'Ley de datos');
             INSERT INTO comments (tid, id, parent, created, mode, text, author, email)
             VALUES (1, 1, NULL, 1700000000.5, 1, 'Primero *bien*', 'Ana', 'ana@example.org'),
