@@ -48,7 +48,7 @@ SCHEMAS: dict[str, Any] = {
             }
         },
     },
-    "CommentIn": {
+    "NewComment": {
         "type": "object",
         "required": ["name", "email", "body"],
         "properties": {
@@ -118,7 +118,7 @@ SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer", "minimum": 0},
         },
     },
-    "ArticleIn": {
+    "ArticleFields": {
         "type": "object",
         "required": ["title"],
         "properties": {
@@ -183,7 +183,7 @@ PATHS: dict[str, Any] = {
                 "required": True,
                 "content": {
                     JSON: {
-                        "schema": _ref("CommentIn"),
+                        "schema": _ref("NewComment"),
                         "example": {
                             "name": "Lucía",
                             "email": "lucia@example.org",
@@ -311,7 +311,7 @@ PATHS: dict[str, Any] = {
                 "required": True,
                 "content": {
                     JSON: {
-                        "schema": _ref("ArticleIn"),
+                        "schema": _ref("ArticleFields"),
                         "example": {
                             "title": "Ley de datos",
                             "url": "https://news.example/ley",
