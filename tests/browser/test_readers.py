@@ -58,10 +58,10 @@ def admin_page(admin_site: str) -> Iterator[Any]:
 
 def test_admin_exports_then_erases_a_reader(admin_page: Any, tmp_path: Path) -> None:
     page = admin_page
-    page.click("text=Readers")
+    page.click("nav >> text=Readers")
     page.wait_for_selector("#email")
     page.fill("#email", "ANA@example.org")
-    page.click("text=Find")
+    page.click("form.search button[type=submit]")
     page.wait_for_selector("text=Download as JSON")
     assert "1 comment(s) sent with ana@example.org" in page.inner_text("main")
     with page.expect_download() as download:
@@ -72,19 +72,19 @@ def test_admin_exports_then_erases_a_reader(admin_page: Any, tmp_path: Path) -> 
     assert [c["body"] for c in data["comments"]] == ["Mi comentario privado"]
 
     page.fill("#confirm", "ana@example.org")
-    page.click("text=Erase everything")
+    page.click("button.reject")
     page.wait_for_selector(".flash")
     assert "Erased 1 comment(s)" in page.inner_text(".flash")
     assert "erased" in page.inner_text("main")
     page.fill("#email", "ana@example.org")
-    page.click("text=Find")
+    page.click("form.search button[type=submit]")
     page.wait_for_selector("text=Nothing was sent")
     assert "Nothing was sent with ana@example.org" in page.inner_text("main")
 
 
 def test_admin_imports_a_file_and_sees_the_report(admin_page: Any) -> None:
     page = admin_page
-    page.click("text=Import & export")
+    page.click("nav >> text=Import & export")
     page.wait_for_selector("#format")
     page.select_option("#format", "wordpress")
     page.set_input_files("#file", str(FIXTURES / "wordpress-nested.xml"))
