@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import (
@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -109,8 +110,21 @@ def import_run(run_id: int) -> tuple[str, int]:
     return render_template("admin/import_run.html", run=run, running=ImportRunStatus.RUNNING), 200
 
 
-def _download(chunks: Iterator[str], filename: str, mimetype: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
+def _download(chunks: Callable[[Session], Iterator[str]], filename: str, mimetype: str) -> Response:
+    """Stream an export; its session is closed when the stream ends, however it ends.
+
+    The stream outlives the view, and a server-side cursor left open would hold its
+    transaction (and its locks) on PostgreSQL.
+    """
+
+    def stream() -> Iterator[str]:
+        session = db.session
+        try:
+            yield from chunks(session)
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(stream()), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -122,7 +136,7 @@ def export_site() -> Response:
     """The whole site as JSON Lines (emails included)."""
     audit.record(db.session, _actor(), "site.export", "site", {"format": "jsonl"})
     db.session.commit()
-    return _download(site_lines(db.session), "tertulia-site.jsonl", "application/x-ndjson")
+    return _download(site_lines, "tertulia-site.jsonl", "application/x-ndjson")
 
 
 @bp.get("/export/site.xml")
@@ -131,8 +145,12 @@ def export_wxr() -> Response:
     """The whole site as a WordPress export (WXR)."""
     audit.record(db.session, _actor(), "site.export", "site", {"format": "wxr"})
     db.session.commit()
-    chunks = wxr_chunks(db.session, "Tertulia", request.host_url)
-    return _download(chunks, "tertulia-wordpress.xml", "application/rss+xml")
+    site_url = request.host_url
+    return _download(
+        lambda session: wxr_chunks(session, "Tertulia", site_url),
+        "tertulia-wordpress.xml",
+        "application/rss+xml",
+    )
 
 
 @bp.get("/export/articles/<slug>.jsonl")
@@ -143,5 +161,7 @@ def export_article(slug: str) -> Response:
     audit.record(db.session, _actor(), "site.export", article.slug, {"format": "jsonl"})
     db.session.commit()
     return _download(
-        site_lines(db.session, article), f"tertulia-{article.slug}.jsonl", "application/x-ndjson"
+        lambda session: site_lines(session, article),
+        f"tertulia-{article.slug}.jsonl",
+        "application/x-ndjson",
     )

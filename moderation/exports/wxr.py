@@ -93,19 +93,21 @@ def wxr_chunks(session: Session, site_title: str, site_url: str) -> Iterator[str
     """The site as a WXR document, in pieces; every article, with all its comments."""
     yield _header(site_title, site_url)
     articles = select(Article).order_by(Article.id).execution_options(yield_per=CHUNK)
-    comments = iter(
-        session.scalars(
-            select(Comment)
-            .order_by(Comment.article_id, Comment.id)
-            .execution_options(yield_per=CHUNK)
-        )
+    # Comments stream beside the articles, in the same order; closed explicitly because the
+    # last articles may leave some unread, and an open server-side cursor holds its transaction.
+    result = session.scalars(
+        select(Comment).order_by(Comment.article_id, Comment.id).execution_options(yield_per=CHUNK)
     )
-    waiting = next(comments, None)
-    for article in session.scalars(articles):
-        yield _item(article, site_url)
-        while waiting is not None and waiting.article_id <= article.id:
-            if waiting.article_id == article.id:
-                yield _comment(waiting)
-            waiting = next(comments, None)
-        yield "</item>\n"
+    try:
+        comments = iter(result)
+        waiting = next(comments, None)
+        for article in session.scalars(articles):
+            yield _item(article, site_url)
+            while waiting is not None and waiting.article_id <= article.id:
+                if waiting.article_id == article.id:
+                    yield _comment(waiting)
+                waiting = next(comments, None)
+            yield "</item>\n"
+    finally:
+        result.close()
     yield "</channel>\n</rss>\n"
