@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python -m bench.language
 	$(BIN)/python -m bench.spam
 	$(BIN)/python -m bench.http
+	$(BIN)/python -m bench.imports
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

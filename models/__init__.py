@@ -46,6 +46,7 @@ URL_LENGTH = 2000
 LANGUAGE_LENGTH = 8
 USER_AGENT_LENGTH = 300
 REASON_LENGTH = 500
+SOURCE_ID_LENGTH = 80
 # The most characters each field a person fills in may hold, by field name.
 FIELD_LIMITS = {
     "name": NAME_LENGTH,
@@ -134,6 +135,8 @@ class Comment(Base):
         Index("ix_comments_article_id_status_created_at", "article_id", "status", "created_at"),
         Index("ix_comments_status_created_at", "status", "created_at"),
         Index("ix_comments_client_ip_hash_created_at", "client_ip_hash", "created_at"),
+        # One row per comment brought in from another system: importing twice adds nothing.
+        Index("uq_comments_source_id", "source_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -168,6 +171,8 @@ class Comment(Base):
         default=utcnow, onupdate=utcnow, server_default=func.now()
     )
     published_at: Mapped[datetime | None] = mapped_column()
+    # Where an imported comment came from ("wordpress:<digest>"); None for comments sent here.
+    source_id: Mapped[str | None] = mapped_column(String(SOURCE_ID_LENGTH))
 
     article: Mapped[Article] = relationship(back_populates="comments")
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
@@ -309,13 +314,79 @@ class SpamModelVersion(Base):
         return f"<SpamModelVersion {self.version}{' active' if self.is_active else ''}>"
 
 
+class AuditEntry(Base):
+    """Something an administrator did that the site must be able to account for later.
+
+    Generic on purpose: `action` is a dotted code ("reader.erase", "site.export"), `target`
+    names what it was done to (never a reader's email: see `moderation.readers`), `details`
+    holds the figures. Nothing here is ever shown publicly.
+    """
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Who acted: a moderator's email, or "command line".
+    actor: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, server_default=func.now(), index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action}>"
+
+
+class ImportRunStatus(enum.StrEnum):
+    """Where an import started from the admin page stands."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportRun(Base):
+    """One import of another system's comments: its progress while it runs, then its report.
+
+    The admin page polls it, so any worker can show the progress of an import that another
+    worker runs.
+    """
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_format: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(300))
+    learn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    status: Mapped[ImportRunStatus] = mapped_column(
+        _enum_column(ImportRunStatus, "import_run_status"), default=ImportRunStatus.RUNNING
+    )
+    # Comments handled so far and in the whole file (known after the file has been checked).
+    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total: Mapped[int | None] = mapped_column(Integer)
+    # The counts of `moderation.imports.ImportReport`, or why the file was refused.
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    started_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+    def __repr__(self) -> str:
+        return f"<ImportRun {self.id} {self.source_format} {self.status}>"
+
+
 __all__ = [
+    "SOURCE_ID_LENGTH",
     "UNCLASSIFIED",
     "Article",
+    "AuditEntry",
     "Base",
     "Comment",
     "CommentStatus",
     "Decision",
+    "ImportRun",
+    "ImportRunStatus",
     "Moderator",
     "ModeratorRole",
     "SpamLabel",

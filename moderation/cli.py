@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi db|articles|moderators|comments|demo|spam|language ...`."""
+"""Command line: `flask --app wsgi db|articles|moderators|comments|demo|spam|language|...`."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
-from moderation import management, migrations
+from moderation import audit, management, migrations, readers
 from moderation.config import parse_languages, site_languages
 from moderation.demo import seed
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed
-from moderation.pipeline.retention import forget_author
 from moderation.services import detector_for, services
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -158,8 +157,7 @@ def comments_reclassify() -> None:
 @click.confirmation_option(prompt="Delete every comment sent with this email?")
 def comments_forget(email: str) -> None:
     """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
-
-    deleted = forget_author(db.session, email)
+    deleted = readers.erase(db.session, audit.COMMAND_LINE, current_app.config["SECRET_KEY"], email)
     db.session.commit()
     click.echo(f"{deleted} comment(s) deleted")
 
@@ -190,6 +188,7 @@ def demo_command() -> None:
 def register(app: Flask) -> None:
     """Add every command group to `app`."""
     from moderation.spam.cli import spam_cli
+    from moderation.transfer import export_command, import_command
 
     for command in (
         db_cli,
@@ -199,5 +198,7 @@ def register(app: Flask) -> None:
         demo_command,
         spam_cli,
         language_cli,
+        import_command,
+        export_command,
     ):
         app.cli.add_command(command)

@@ -112,6 +112,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
         # Tertulia's own log messages (the `moderation` logger); the root logger is left alone.
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
+        # The largest export file an admin may upload to import (the command line has no limit).
+        "TERTULIA_IMPORT_MAX_MB": int(environ.get("TERTULIA_IMPORT_MAX_MB", "512")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

@@ -1,4 +1,4 @@
-"""`/api/v1`: post a comment, list an article's published comments, open articles from a CMS."""
+"""`/api/v1`: post and list comments, open articles from a CMS, describe itself (OpenAPI)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from models import CommentStatus
 from moderation import management
+from moderation.api.openapi import document as openapi_document
 from moderation.articles import article_or_404, thread_json
 from moderation.config import site_languages
 from moderation.extensions import db
@@ -62,6 +63,12 @@ def list_comments(slug: str) -> BaseResponse:
     response = Response(thread_json(article), mimetype="application/json")
     response.set_etag(f"{article.id}-{article.thread_version}")
     return response.make_conditional(request)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
 
 
 @bp.put("/articles/<slug>")

@@ -9,6 +9,7 @@ not counted.
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -141,3 +142,15 @@ def test_libraries_import_neither_flask_nor_the_app(package: str) -> None:
             assert inside, f"{module} reaches the app module {used}"
             web = sorted(imports(used) & set(WEB))
             assert not web, f"{module} reaches {used}, which imports {', '.join(web)}"
+
+
+def test_the_wheel_lists_every_package() -> None:
+    # The package list in pyproject.toml is explicit: a new package must be added to it, or the
+    # installed site fails to import it (the wheel test shows that too, but only after a build).
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    for source in ("moderation", "models"):
+        for init in (ROOT / source).rglob("__init__.py"):
+            package = ".".join(init.parent.relative_to(ROOT).parts)
+            assert package in listed, f"{package} is missing from [tool.setuptools] packages"
