@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(Path(app.instance_path))
 
+    register_input_checks(app)
     register_extensions(app)
     register_services(app)
     register_blueprints(app)
@@ -72,6 +73,16 @@ def register_services(app: Flask) -> None:
     from moderation.services import build_services
 
     app.extensions["tertulia"] = build_services(app.config)
+
+
+def register_input_checks(app: Flask) -> None:
+    """The `id` URL converter, and the checks of every request's body and fields.
+
+    First, so that they run before any other `before_request` (CSRF protection reads the form).
+    """
+    from moderation import inputs
+
+    inputs.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -7,13 +7,16 @@ from sqlalchemy import select
 
 from models import Article
 from moderation.extensions import db
+from moderation.management import valid_slug
 from moderation.pipeline import COMMENT_LIMITS, UnknownArticle
 from moderation.services import services
-from moderation.threads import build_thread, public_comment, published_comments
+from moderation.threads import build_thread, public_comment, published_comments, thread_rows
 
 
 def find_article(slug: str) -> Article | None:
     """The article with this slug, if there is one."""
+    if not valid_slug(slug):
+        return None  # not even asked: a NUL in a URL must not reach the database
     return db.session.scalar(select(Article).where(Article.slug == slug))
 
 
@@ -29,8 +32,8 @@ def thread_html(article: Article) -> str:
     """The published thread as an HTML fragment, rendered once per thread version."""
 
     def render() -> str:
-        nodes = build_thread(published_comments(db.session, article))
-        return render_template("public/_thread.html", nodes=nodes)
+        rows, still_open = thread_rows(build_thread(published_comments(db.session, article)))
+        return render_template("public/_thread.html", rows=rows, still_open=still_open)
 
     html: str = services().render_cache.get(("html", article.id, article.thread_version), render)
     return html

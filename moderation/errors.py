@@ -10,9 +10,17 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, TooManyRequests
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    TooManyRequests,
+    UnprocessableEntity,
+)
 
 from moderation.extensions import db
+from moderation.inputs import RefusedInput
 from moderation.pipeline import UnknownArticle
 from moderation.ratelimit import RateLimited
 
@@ -32,6 +40,9 @@ def as_http_error(error: Exception) -> HTTPException:
         )
     if isinstance(error, UnknownArticle):
         return NotFound(f"There is no article '{error.slug}'.")
+    if isinstance(error, RefusedInput):
+        refused = UnprocessableEntity if error.status == 422 else BadRequest
+        return refused(" ".join(f"{field}: {text}" for field, text in error.errors.items()))
     log.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return InternalServerError()
@@ -49,12 +60,13 @@ def answer(error: Exception) -> Answer:
     status, headers = status_and_headers(http_error)
     if request.path.startswith("/api/"):
         message = http_error.description or http_error.name
-        return jsonify(errors={"request": message}), status, headers
+        fields = error.errors if isinstance(error, RefusedInput) else {"request": message}
+        return jsonify(errors=fields), status, headers
     page = render_template("errors/error.html", error=http_error, status=status)
     return page, status, headers
 
 
 def register(app: Flask) -> None:
     """Install the handlers: HTTP errors, the shared domain errors, anything unexpected (500)."""
-    for error_class in (HTTPException, RateLimited, UnknownArticle, Exception):
+    for error_class in (HTTPException, RateLimited, UnknownArticle, RefusedInput, Exception):
         app.register_error_handler(error_class, answer)

@@ -29,6 +29,11 @@ MIN_PASSWORD_LENGTH = 8
 _SLUG = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{SLUG_LENGTH - 1}}}$")
 
 
+def valid_slug(slug: str) -> bool:
+    """Whether `slug` could name an article (a URL that cannot is not looked up at all)."""
+    return _SLUG.fullmatch(slug) is not None
+
+
 def _language(code: str, site_languages: Sequence[str]) -> str | None:
     """The message for a language the site does not moderate, or None when it is fine."""
     if code in site_languages:
@@ -74,7 +79,7 @@ def add_article(
     """Open an article for comments; `ValidationFailed` names each bad field. Caller commits."""
     slug = slug.strip()
     (title, url, code), errors = _article_details(site_languages, title, url, language)
-    if not _SLUG.match(slug):
+    if not valid_slug(slug):
         errors["slug"] = "Use letters, digits, '.', '_' and '-' (it becomes part of the URL)."
     elif session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
         errors["slug"] = f"An article '{slug}' already exists."
@@ -114,7 +119,10 @@ def put_article(
     language: str | None = None,
 ) -> tuple[Article, bool]:
     """Open the article `slug`, or update it if it exists; returns it and whether it is new."""
-    article = session.scalar(select(Article).where(Article.slug == slug.strip()))
+    slug = slug.strip()
+    article = (
+        session.scalar(select(Article).where(Article.slug == slug)) if valid_slug(slug) else None
+    )
     if article is None:
         return add_article(session, site_languages, slug, title, url, language), True
     update_article(session, site_languages, article, title, url, language)

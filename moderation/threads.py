@@ -47,6 +47,47 @@ def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
     return roots
 
 
+# Replies nest on the page up to this depth; deeper ones are shown at this depth, each saying
+# which comment it answers. A thread of 250 nested replies stays readable (and renders at all).
+MAX_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRow:
+    """One comment of a thread in reading order, with the nesting the page gives it.
+
+    The page is written from these rows in one loop, never by recursion: `opens` starts a list
+    of replies inside the previous comment, `closes` ends that many lists before this one.
+    """
+
+    comment: Comment
+    depth: int
+    opens: bool
+    closes: int
+    # The comment answered, when the nesting was capped and the page cannot show it by place.
+    answers: int | None
+
+
+def thread_rows(roots: list[ThreadNode], max_depth: int = MAX_DEPTH) -> tuple[list[ThreadRow], int]:
+    """The rows of a thread in reading order, and how many reply lists the last one leaves open.
+
+    Depth-first with a stack of its own: a chain of thousands of replies costs no recursion.
+    """
+    rows: list[ThreadRow] = []
+    stack: list[tuple[ThreadNode, int]] = [(node, 0) for node in reversed(roots)]
+    previous = 0
+    while stack:
+        node, nesting = stack.pop()
+        depth = min(nesting, max_depth)
+        opens = bool(rows) and depth > previous
+        closes = 0 if opens or not rows else previous - depth
+        answers = node.comment.parent_id if nesting > max_depth else None
+        rows.append(ThreadRow(node.comment, depth, opens, closes, answers))
+        previous = depth
+        stack.extend((reply, nesting + 1) for reply in reversed(node.replies))
+    return rows, previous
+
+
 def _iso(moment: datetime) -> str:
     # SQLite hands back naive datetimes; every stored time is UTC.
     return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

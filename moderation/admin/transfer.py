@@ -22,7 +22,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, ImportRun, ImportRunStatus
-from moderation import audit, imports
+from moderation import audit, imports, inputs
 from moderation.admin.views import bp
 from moderation.articles import article_or_404
 from moderation.auth.session import admin_required, signed_in_moderator
@@ -63,6 +63,7 @@ def start_import() -> BaseResponse | tuple[str, int]:
     """Accept an uploaded export and import it in the background."""
     request.max_content_length = current_app.config["TERTULIA_IMPORT_MAX_MB"] << 20
     csrf.protect()
+    inputs.check_form()
     source_format = request.form.get("format", "")
     upload = request.files.get("file")
     errors: dict[str, str] = {}
@@ -93,12 +94,13 @@ def start_import() -> BaseResponse | tuple[str, int]:
     return redirect(url_for("admin.import_run", run_id=run.id))
 
 
-# The token is checked in the view, once the upload's own size limit is in force: the global
-# check would read the form under the site's 64 kB limit first.
+# The token and the fields are checked in the view, once the upload's own size limit is in
+# force: the global checks would read the form under the site's 64 kB limit first.
 csrf.exempt(start_import)
+inputs.sets_own_limit(start_import)
 
 
-@bp.get("/imports/<int:run_id>")
+@bp.get("/imports/<id:run_id>")
 @admin_required
 def import_run(run_id: int) -> tuple[str, int]:
     """An import's progress while it runs (the page refreshes itself), then its report."""

@@ -106,7 +106,7 @@ def _moderator_or_404(moderator_id: int) -> Moderator:
     return moderator
 
 
-@bp.post("/moderators/<int:moderator_id>")
+@bp.post("/moderators/<id:moderator_id>")
 @admin_required
 def update_moderator(moderator_id: int) -> BaseResponse:
     """Change a moderator's role, languages or password."""
@@ -130,7 +130,7 @@ def update_moderator(moderator_id: int) -> BaseResponse:
     return redirect(url_for("admin.moderators"))
 
 
-@bp.post("/moderators/<int:moderator_id>/remove")
+@bp.post("/moderators/<id:moderator_id>/remove")
 @admin_required
 def remove_moderator(moderator_id: int) -> BaseResponse:
     """Delete a moderator account; their past decisions stay."""

@@ -239,7 +239,7 @@ PATHS: dict[str, Any] = {
                     },
                 },
                 "400": _error(
-                    "The body is not JSON, or not an object.",
+                    "The body is not JSON, not an object, or nested too deeply.",
                     {"json": "The request body is not valid JSON."},
                 ),
                 "403": _error(
@@ -253,7 +253,8 @@ PATHS: dict[str, Any] = {
                 "413": TOO_LARGE,
                 "415": NOT_JSON_TYPE,
                 "422": _error(
-                    "One message per invalid field.",
+                    "One message per invalid field (a field holding a NUL character or half a "
+                    "surrogate pair is invalid too).",
                     {"email": "This does not look like an email address."},
                 ),
                 "429": _error(
@@ -371,7 +372,8 @@ PATHS: dict[str, Any] = {
                     },
                 },
                 "400": _error(
-                    "The body is not a JSON object, or a field is not a string.",
+                    "The body is not a JSON object, is nested too deeply, or a field is not a "
+                    "string.",
                     {"json": "title, url and language must be strings."},
                 ),
                 "401": _error(

@@ -14,6 +14,7 @@ from moderation.api.openapi import document as openapi_document
 from moderation.articles import article_or_404, thread_json
 from moderation.config import site_languages
 from moderation.extensions import db
+from moderation.inputs import RefusedInput, json_body
 from moderation.pipeline import ValidationFailed, validate
 from moderation.services import services
 
@@ -30,9 +31,13 @@ def post_comment(slug: str) -> tuple[Response, int]:
     if request.mimetype != "application/json":
         # Refusing form and text content types means a cross-site form cannot post here.
         return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
-    payload: Any = request.get_json(silent=True)
     # An unknown article is a 404 whatever was sent; on the error paths only, since a valid
     # comment finds its article inside the intake's single lookup query.
+    try:
+        payload: Any = json_body()
+    except RefusedInput:
+        article_or_404(slug)
+        raise
     if payload is None:
         article_or_404(slug)
         return _errors({"json": "The request body is not valid JSON."}, 400)
@@ -81,7 +86,7 @@ def put_article(slug: str) -> tuple[Response, int]:
         return refused
     if request.mimetype != "application/json":
         return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
-    payload: Any = request.get_json(silent=True)
+    payload: Any = json_body()
     if not isinstance(payload, dict):
         return _errors({"json": "The request body must be a JSON object."}, 400)
     fields = {name: payload.get(name) for name in ("title", "url", "language")}

@@ -22,6 +22,7 @@ from models import (
     any_unclassified,
     utcnow,
 )
+from moderation import messages
 from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
 from moderation.pipeline.checks import (
@@ -32,7 +33,7 @@ from moderation.pipeline.checks import (
 )
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.learning import SiteModels
-from moderation.pipeline.submission import Submission, ValidationFailed
+from moderation.pipeline.submission import Submission, ValidationFailed, storable
 from moderation.ratelimit import RateLimit, RateLimited
 from moderation.spam import SpamContext
 
@@ -130,6 +131,8 @@ class Intake:
         The checks never lose a comment: if one fails, the comment is stored as pending and
         unclassified. If persisting fails, nothing is written.
         """
+        if not storable(slug):
+            raise UnknownArticle(slug)  # no such slug can exist, and PostgreSQL refuses a NUL
         now = utcnow()
         ip_hash = hash_client_ip(self.ip_key, submission.client_ip)
         digest = fingerprint(submission.body)
@@ -247,11 +250,15 @@ class Intake:
 
     @staticmethod
     def _check_parent(session: Session, article_id: int, parent_id: int) -> None:
+        # One answer for a comment that does not exist, is on another article or is not
+        # published: a visitor must not learn which ids hold unpublished comments.
         parent = session.get(Comment, parent_id)
-        if parent is None or parent.article_id != article_id:
-            raise ValidationFailed({"parent_id": "There is no such comment on this article."})
-        if parent.status is not CommentStatus.APPROVED:
-            raise ValidationFailed({"parent_id": "You can only reply to a published comment."})
+        if (
+            parent is None
+            or parent.article_id != article_id
+            or parent.status is not CommentStatus.APPROVED
+        ):
+            raise ValidationFailed({"parent_id": messages.NO_SUCH_PARENT})
 
     @functools.cached_property
     def _lookup_query(self) -> Select[Any]:

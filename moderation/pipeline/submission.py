@@ -7,14 +7,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models import BODY_LENGTH, EMAIL_LENGTH, FIELD_LIMITS, NAME_LENGTH, USER_AGENT_LENGTH
+from moderation import messages
 
 # Deliberately loose: a real address has one @, no spaces, and a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# What no column can hold: PostgreSQL refuses NUL (SQLite would keep it, silently), and half a
+# surrogate pair cannot be written as UTF-8 at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A row id as people and forms write it: ASCII digits only ("²".isdigit() is true, and int()
+# refuses it), few enough that int() is cheap, and small enough for every database's integer.
+_ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1
 
 FIELDS = ("name", "email", "body", "parent_id", "page_language")
 # What the form and the embed tell the commenter about lengths (`maxlength`).
 COMMENT_LIMITS = {name: FIELD_LIMITS[name] for name in ("name", "email", "body")}
+
+
+def storable(text: str) -> bool:
+    """Whether every character of `text` can be stored (no NUL, no lone surrogate)."""
+    return _UNSTORABLE.search(text) is None
+
+
+def unstorable_shown(text: str) -> str:
+    """`text` with each character that cannot be stored replaced by U+FFFD, to show it back."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def parse_id(value: object) -> int | None:
+    """The row id `value` stands for (an int, or ASCII digits), or None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text) if _ID.fullmatch(text) else None
+    if isinstance(value, int) and 0 < value <= MAX_ID:
+        return value
+    return None
 
 
 def looks_like_email(address: str) -> bool:
@@ -57,7 +87,9 @@ def _required_text(
         errors[field] = f"{label} must be text."
         return ""
     text = (value or "").strip()
-    if not text:
+    if not storable(text):
+        errors[field] = f"{label} {messages.UNSTORABLE_TEXT}"
+    elif not text:
         errors[field] = missing
     elif len(text) > limit:
         errors[field] = f"{label} must be at most {limit} characters (it has {len(text)})."
@@ -86,17 +118,9 @@ def validate(
     parent_id: int | None = None
     raw_parent = raw.get("parent_id")
     if raw_parent not in (None, ""):
-        if isinstance(raw_parent, bool):
-            errors["parent_id"] = "Reply-to must be a comment number."
-        elif isinstance(raw_parent, int):
-            parent_id = raw_parent
-        elif isinstance(raw_parent, str) and raw_parent.strip().isdigit():
-            parent_id = int(raw_parent.strip())
-        else:
-            errors["parent_id"] = "Reply-to must be a comment number."
-        if parent_id is not None and not 0 < parent_id < 2**31:
-            errors["parent_id"] = "Reply-to must be a comment number."
-            parent_id = None
+        parent_id = parse_id(raw_parent)
+        if parent_id is None:
+            errors["parent_id"] = messages.COMMENT_NUMBER
 
     page_language: str | None = None
     raw_language = raw.get("page_language")
@@ -115,5 +139,6 @@ def validate(
         parent_id=parent_id,
         page_language=page_language,
         client_ip=client_ip,
-        user_agent=(user_agent or None) and user_agent[:USER_AGENT_LENGTH],
+        # Not typed by the commenter, so cleaned rather than refused.
+        user_agent=_UNSTORABLE.sub("", user_agent or "")[:USER_AGENT_LENGTH] or None,
     )

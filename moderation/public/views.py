@@ -14,15 +14,18 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import Article, CommentStatus
-from moderation import errors
+from models import BODY_LENGTH, Article, CommentStatus
+from moderation import errors, messages
 from moderation.articles import article_or_404, find_article, thread_html
 from moderation.extensions import db
+from moderation.inputs import RefusedInput
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
-from moderation.ratelimit import RateLimited
+from moderation.pipeline.submission import parse_id, unstorable_shown
 from moderation.services import services
 
 bp = Blueprint("public", __name__)
@@ -62,11 +65,11 @@ def render_article(
 def article(slug: str) -> tuple[str, int]:
     """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
     article = article_or_404(slug)
-    reply_to = request.args.get("reply_to", "")
+    reply_to = parse_id(request.args.get("reply_to", ""))
     # A reply-to field, a moderator's menu or a message to show makes the page this visitor's
     # own. (Flask keeps the messages it takes from the session for the page's template.)
-    if reply_to.isdigit() or "moderator_id" in session or get_flashed_messages():
-        return render_article(article, {"parent_id": reply_to if reply_to.isdigit() else ""})
+    if reply_to or "moderator_id" in session or get_flashed_messages():
+        return render_article(article, {"parent_id": str(reply_to or "")})
     # What every anonymous reader sees is the same page but for the token: render it once per
     # thread version and fill the token in.
     page: str = services().render_cache.get(
@@ -77,8 +80,28 @@ def article(slug: str) -> tuple[str, int]:
 
 
 def typed_fields() -> dict[str, str]:
-    """What the commenter typed in the form, to show it again."""
-    return {name: request.form.get(name, "") for name in FIELDS}
+    """What the commenter typed in the form, to show it again (even when it was too large)."""
+    form: MultiDict[str, str]
+    try:
+        form = request.form
+    except RequestEntityTooLarge:
+        form = _oversized_form()
+    # A character that no page can show (a NUL) is shown as the replacement character.
+    return {name: unstorable_shown(form.get(name, "")) for name in FIELDS}
+
+
+# A form refused for its size (over MAX_CONTENT_LENGTH) is still read up to this much, to give
+# the commenter their text back; anything larger is no comment anybody typed.
+REFILL_LIMIT = 256 * 1024
+
+
+def _oversized_form() -> MultiDict[str, str]:
+    # Werkzeug refused it on its Content-Length alone, so the body is still there to read.
+    length = request.content_length
+    if length is None or length > REFILL_LIMIT:
+        return MultiDict()
+    _, form, _ = parse_form_data(request.environ, max_content_length=REFILL_LIMIT, silent=True)
+    return form
 
 
 @bp.post("/articles/<slug>")
@@ -104,25 +127,37 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
 
 @bp.errorhandler(Exception)
 def keep_what_was_typed(error: Exception) -> errors.Answer:
-    """Show the form again, with what was typed, when a guard refuses a comment or it fails.
+    """Show the form again, with what was typed, when the comment is refused or fails.
 
-    The guards are the CSRF token and the rate limits; any other error is answered as everywhere
-    else. Flask asks a blueprint's handler before the application's.
+    Refusals are the guards (the CSRF token, the rate limits, the request's size and
+    characters) and an unknown article; any other HTTP error is answered as everywhere else,
+    and so is every error of the other pages. Flask asks a blueprint's handler first.
     """
-    refill = isinstance(error, CSRFError | RateLimited) or not isinstance(
-        error, HTTPException | UnknownArticle
+    passes = isinstance(error, HTTPException) and not isinstance(
+        error, CSRFError | RequestEntityTooLarge
     )
-    if not refill or request.endpoint != "public.post_comment":
+    if passes or request.endpoint != "public.post_comment":
         return errors.answer(error)
     http_error = errors.as_http_error(error)  # an unexpected error is logged and rolled back here
+    status, headers = errors.status_and_headers(http_error)
+    typed = typed_fields()
     article = find_article(str((request.view_args or {}).get("slug")))
     if article is None:
-        return errors.answer(http_error)
-    status, headers = errors.status_and_headers(http_error)
-    message = (
-        "Your session expired before you sent this. Please send it again."
-        if isinstance(error, CSRFError)
-        else http_error.description or http_error.name
-    )
-    page, _ = render_article(article, typed_fields(), {"form": message}, status=status)
+        # Nowhere to show the form: an error page that still holds the text.
+        message = None
+        if isinstance(error, UnknownArticle):
+            message = messages.NOT_SENT_NO_ARTICLE.format(slug=unstorable_shown(error.slug))
+        page = render_template(
+            "errors/error.html", error=http_error, status=status, message=message, typed=typed
+        )
+        return page, status, headers
+    if isinstance(error, RefusedInput):
+        field_errors = error.errors
+    elif isinstance(error, RequestEntityTooLarge):
+        field_errors = {"body": messages.COMMENT_TOO_LARGE.format(limit=BODY_LENGTH)}
+    elif isinstance(error, CSRFError):
+        field_errors = {"form": "Your session expired before you sent this. Please send it again."}
+    else:
+        field_errors = {"form": http_error.description or http_error.name}
+    page, _ = render_article(article, typed, field_errors, status=status)
     return page, status, headers

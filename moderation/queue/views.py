@@ -9,6 +9,7 @@ from models import Comment, CommentStatus
 from moderation.auth.session import admin_required, login_required, signed_in_moderator
 from moderation.extensions import db
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
+from moderation.pipeline.submission import parse_id
 from moderation.queue.listing import (
     FOLDERS,
     comments_by_ids,
@@ -85,7 +86,7 @@ def _back(folder: str) -> str:
     return safe_next(request.form.get("next"), url_for("queue.index", folder=folder))
 
 
-@bp.post("/comments/<int:comment_id>/<action>")
+@bp.post("/comments/<id:comment_id>/<action>")
 @login_required
 def act(comment_id: int, action: str) -> BaseResponse:
     """Approve, reject, mark as spam or requeue one comment."""
@@ -112,7 +113,7 @@ def act(comment_id: int, action: str) -> BaseResponse:
     return redirect(_back(folder))
 
 
-@bp.post("/comments/<int:comment_id>/reject-author")
+@bp.post("/comments/<id:comment_id>/reject-author")
 @login_required
 def reject_author(comment_id: int) -> BaseResponse:
     """Reject every pending comment by this comment's author (when banning a troll)."""
@@ -137,7 +138,7 @@ def bulk() -> BaseResponse:
     if action not in ACTIONS:
         flash("Choose an action for the selected comments.", "error")
         return redirect(_back(folder))
-    ids = [int(value) for value in request.form.getlist("comment_id") if value.isdigit()]
+    ids = [number for value in request.form.getlist("comment_id") if (number := parse_id(value))]
     comments = comments_by_ids(db.session, ids)
     if not comments:
         flash("Select at least one comment.", "error")

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("moderation", "models", "bench", "wsgi.py")
 WEB = ("flask", "flask_wtf", "werkzeug", "jinja2", "click", "itsdangerous", "gunicorn")
 # Flask-free modules of the app package that the libraries may use.
-PLAIN_HELPERS = ("moderation.markdown", "moderation.ratelimit")
+PLAIN_HELPERS = ("moderation.markdown", "moderation.messages", "moderation.ratelimit")
 
 
 def module_files() -> dict[str, Path]:

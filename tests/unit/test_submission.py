@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.pipeline import Submission, ValidationFailed, validate
+from moderation.pipeline.submission import MAX_ID, parse_id, storable, unstorable_shown
 
 GOOD = {"name": "Lucía", "email": "lucia@example.org", "body": "Muy buen artículo."}
 
@@ -42,6 +43,13 @@ def test_every_missing_field_gets_its_own_message() -> None:
         ("parent_id", True, "comment number"),
         ("parent_id", -3, "comment number"),
         ("parent_id", 2**40, "comment number"),
+        ("parent_id", "²", "comment number"),
+        ("parent_id", "①", "comment number"),
+        ("parent_id", "9" * 5000, "comment number"),
+        ("parent_id", 1.0, "comment number"),
+        ("name", "Ana\x00", "not text"),
+        ("email", "ana\x00@example.org", "not text"),
+        ("body", "half a pair \ud83d", "not text"),
         ("page_language", "english please", "language code"),
     ],
 )
@@ -64,3 +72,20 @@ def test_client_details_are_kept_and_user_agent_is_truncated() -> None:
 
 def test_page_language_is_normalised() -> None:
     assert validate({**GOOD, "page_language": "PT"}).page_language == "pt"
+
+
+def test_a_user_agent_loses_what_cannot_be_stored() -> None:
+    assert validate(GOOD, user_agent="Bot\x00/1").user_agent == "Bot/1"
+    assert validate(GOOD, user_agent="\x00").user_agent is None
+
+
+def test_ids_are_ascii_digits_within_an_integer_column() -> None:
+    assert [parse_id(v) for v in ("1", " 42 ", 7, str(MAX_ID))] == [1, 42, 7, MAX_ID]
+    for odd in ("0", "-1", "²", "٣", "1e3", "9" * 11, MAX_ID + 1, True, None, "", 2.0):
+        assert parse_id(odd) is None, odd
+
+
+def test_storable_text_has_no_nul_and_no_lone_surrogate() -> None:
+    assert storable("Olá, ¿qué tal? 👋")
+    assert not storable("a\x00") and not storable("\udc80") and not storable("\ud83d")
+    assert unstorable_shown("a\x00b\ud800") == "a\ufffdb\ufffd"

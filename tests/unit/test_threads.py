@@ -8,9 +8,11 @@ from models import CommentStatus
 from moderation.threads import (
     PUBLIC_FIELDS,
     RenderCache,
+    ThreadNode,
     build_thread,
     public_comment,
     published_comments,
+    thread_rows,
 )
 from tests.factories import Factory
 
@@ -47,3 +49,39 @@ def test_render_cache_renders_once_per_key_and_evicts_oldest() -> None:
     cache.get(("html", 3, 0), lambda: render(3))
     assert cache.get(("html", 1, 0), lambda: render(4)) == 4
     assert calls == [1, 2, 3, 4]
+
+
+def test_rows_walk_the_thread_in_reading_order_and_cap_the_nesting(
+    app: Flask, factory: Factory
+) -> None:
+    article = factory.article()
+    approved = CommentStatus.APPROVED
+    first = factory.comment(article, status=approved)
+    chain = [first]
+    for _ in range(4):
+        chain.append(factory.comment(article, status=approved, parent_id=chain[-1].id))
+    second = factory.comment(article, status=approved)
+    roots = build_thread(published_comments(factory.session, article))
+    rows, still_open = thread_rows(roots, max_depth=2)
+    assert [row.comment.id for row in rows] == [c.id for c in chain] + [second.id]
+    assert [(row.depth, row.opens, row.closes) for row in rows] == [
+        (0, False, 0),
+        (1, True, 0),
+        (2, True, 0),
+        (2, False, 0),  # capped: shown beside its parent ...
+        (2, False, 0),
+        (0, False, 2),
+    ]
+    assert [row.answers for row in rows] == [None, None, None, chain[2].id, chain[3].id, None]
+    assert still_open == 0
+
+
+def test_rows_of_a_very_long_chain_need_no_recursion(app: Flask, factory: Factory) -> None:
+    article = factory.article()
+    comment = factory.comment(article, status=CommentStatus.APPROVED)
+    node = root = ThreadNode(comment)
+    for _ in range(5_000):  # far past Python's recursion limit
+        node.replies.append(ThreadNode(comment))
+        node = node.replies[0]
+    rows, still_open = thread_rows([root])
+    assert len(rows) == 5_001 and still_open == rows[-1].depth == 6
