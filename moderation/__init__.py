@@ -60,12 +60,20 @@ def register_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from moderation.extensions import csrf, db
+    from moderation.security import PinnedScriptRoot
 
     db.init_app(app)
     csrf.init_app(app)
     if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
-        # Behind a reverse proxy, the client address comes from X-Forwarded-For.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+        # Behind a reverse proxy, the client address comes from X-Forwarded-For, and the path
+        # the site is served under from X-Forwarded-Prefix (or the proxy's SCRIPT_NAME).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_prefix=proxies
+        )
+    else:
+        app.wsgi_app = PinnedScriptRoot(  # type: ignore[method-assign]
+            app.wsgi_app, app.config.get("TERTULIA_SCRIPT_NAME", "")
+        )
 
 
 def register_services(app: Flask) -> None:

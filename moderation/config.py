@@ -96,6 +96,9 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         # Moderator labels gathered before the site's spam model learns a new version.
         "TERTULIA_SPAM_LEARN_BATCH": int(environ.get("TERTULIA_SPAM_LEARN_BATCH", "20")),
         "TERTULIA_TRUSTED_PROXIES": int(environ.get("TERTULIA_TRUSTED_PROXIES", "0")),
+        # The path the site is served under (as gunicorn reads it), e.g. /comments. Without a
+        # trusted proxy, a script root claimed by the request is never taken.
+        "TERTULIA_SCRIPT_NAME": environ.get("SCRIPT_NAME", "").rstrip("/"),
         # Off by default: nothing reaches the public unreviewed unless the operator says so.
         "TERTULIA_PUBLISH_UNREVIEWED": _flag(environ.get("TERTULIA_PUBLISH_UNREVIEWED", "")),
         "TERTULIA_COMMENT_RATE_LIMIT": environ.get(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # Only our own scripts and styles; comment bodies are sanitised anyway, this is the second layer.
 CONTENT_SECURITY_POLICY = (
@@ -34,3 +39,29 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+class PinnedScriptRoot:
+    """Serve under the configured script root only, whatever the request claims.
+
+    gunicorn takes `SCRIPT_NAME` from a request header of that name (from the addresses in its
+    `forwarded_allow_ips`, the local ones by default). Every link of a page is built on it, so
+    one request could point a cached page's links at another site. Without a trusted proxy,
+    the request is answered as if it had named no script root: its claim goes back into the
+    path, which then names no page of this site (404).
+    """
+
+    def __init__(self, app: WSGIApplication, script_name: str) -> None:
+        self.app = app
+        self.script_name = script_name
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Answer the request with the configured script root."""
+        claimed = environ.get("SCRIPT_NAME", "")
+        if claimed != self.script_name:
+            path = claimed + environ.get("PATH_INFO", "")
+            ours = self.script_name
+            if ours and (path == ours or path.startswith(ours + "/")):
+                path = path[len(ours) :]
+            environ["SCRIPT_NAME"], environ["PATH_INFO"] = ours, path
+        return self.app(environ, start_response)

@@ -33,7 +33,7 @@ from tests.package import wheel
 pytest_plugins = ("tests.sealing",)
 
 POSTGRES_URL = database_url() if os.environ.get("DATABASE_URL") else None
-CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)"')
 
 
 def pytest_report_header() -> str:
