@@ -219,6 +219,53 @@ class Moderator(Base):
         return f"<Moderator {self.id} {self.role}>"
 
 
+class ModeratorSession(Base):
+    """A moderator signed in on one browser.
+
+    The browser's cookie holds a random token; only its digest is kept here. Every request
+    looks the row up, so deleting it (sign-out, a new password, a new role, the account
+    removed, an admin's "sign out everywhere") ends that session on every server at once.
+    """
+
+    __tablename__ = "moderator_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    moderator_id: Mapped[int] = mapped_column(
+        ForeignKey("moderators.id", ondelete="CASCADE"), index=True
+    )
+    # sha256 of the cookie's token, hex: a copy of this table signs nobody in.
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    # When the session was last used (to the minute): the idle timeout counts from here.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    moderator: Mapped[Moderator] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ModeratorSession {self.id} of {self.moderator_id}>"
+
+
+class Attempt(Base):
+    """One try at something whose rate is limited: signing in, or typing the current password.
+
+    Counted in the database, so that a limit holds across every worker and server. `key` says
+    who tried: a keyed hash of the client's address, or a moderator's id; never an address.
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_action_key_created_at", "action", "key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, server_default=func.now(), index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Attempt {self.action} {self.created_at}>"
+
+
 class Decision(Base):
     """A moderator moving a comment from one status to another: audit trail and training label."""
 
@@ -380,6 +427,7 @@ __all__ = [
     "SOURCE_ID_LENGTH",
     "UNCLASSIFIED",
     "Article",
+    "Attempt",
     "AuditEntry",
     "Base",
     "Comment",
@@ -389,6 +437,7 @@ __all__ = [
     "ImportRunStatus",
     "Moderator",
     "ModeratorRole",
+    "ModeratorSession",
     "SpamLabel",
     "SpamModelVersion",
     "any_unclassified",

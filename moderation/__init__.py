@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_services(app)
     register_blueprints(app)
+    register_sessions(app)
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)
@@ -108,6 +109,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(queue_bp, url_prefix="/queue")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_sessions(app: Flask) -> None:
+    """Find the signed-in moderator at the start of each request (sessions live in the database).
+
+    The cookie that carries a session's token expires with the session's lifetime.
+    """
+    from datetime import timedelta
+
+    from moderation.auth.session import load_moderator
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["TERTULIA_SESSION_HOURS"])
+    app.before_request(load_moderator)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -134,7 +134,7 @@ def moderators_password(email: str, password: str | None) -> None:
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        management.set_password(moderator, password)
+        management.set_password(db.session, moderator, password)
     except ValidationFailed as failed:
         raise _refused(failed) from failed
     db.session.commit()

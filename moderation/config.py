@@ -113,6 +113,14 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         # A shared secret for `PUT /api/v1/articles/<slug>` (a CMS opening its articles).
         "TERTULIA_API_TOKEN": environ.get("TERTULIA_API_TOKEN") or None,
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Tries at the current password when changing it, per moderator.
+        "TERTULIA_PASSWORD_RATE_LIMIT": environ.get(
+            "TERTULIA_PASSWORD_RATE_LIMIT", "5 per 15 minutes"
+        ),
+        # A moderator's session ends after this long without a request, and after this long
+        # in any case; signing out, a new password or a new role end it at once.
+        "TERTULIA_SESSION_IDLE_MINUTES": int(environ.get("TERTULIA_SESSION_IDLE_MINUTES", "60")),
+        "TERTULIA_SESSION_HOURS": int(environ.get("TERTULIA_SESSION_HOURS", "12")),
         # Tertulia's own log messages (the `moderation` logger); the root logger is left alone.
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         # The largest export file an admin may upload to import (the command line has no limit).

@@ -20,6 +20,7 @@ from models import (
     Moderator,
     ModeratorRole,
 )
+from moderation import signins
 from moderation.config import parse_languages
 from moderation.pipeline import ValidationFailed
 from moderation.pipeline.decisions import bump_thread
@@ -179,6 +180,9 @@ def update_moderator(
         errors["role"] = "The site needs at least one admin."
     if errors:
         raise ValidationFailed(errors)
+    if moderator.role is not ModeratorRole(role):
+        # A session was signed in with the old powers: it ends, on every server.
+        signins.end_sessions(session, moderator.id)
     moderator.role = ModeratorRole(role)
     moderator.languages = ",".join(parse_languages(languages))
 
@@ -187,14 +191,16 @@ def remove_moderator(session: Session, moderator: Moderator, acting: Moderator) 
     """Delete an account (their decisions stay, unattributed). Caller commits."""
     if moderator.id == acting.id:
         raise ValidationFailed({"moderator": "You cannot remove your own account."})
+    signins.end_sessions(session, moderator.id)
     session.delete(moderator)
 
 
-def set_password(moderator: Moderator, password: str) -> None:
-    """Set a new password; sessions signed in with the old one end."""
+def set_password(session: Session, moderator: Moderator, password: str) -> None:
+    """Set a new password and end every session of the account. Caller commits."""
     if problem := password_problem(password):
         raise ValidationFailed({"password": problem})
     moderator.password_hash = generate_password_hash(password)
+    signins.end_sessions(session, moderator.id)
 
 
 def article_counts(session: Session) -> dict[int, dict[str, int]]:

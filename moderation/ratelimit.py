@@ -1,13 +1,16 @@
-"""Rate limits: parsing "5 per minute;60 per hour", and an in-process sliding window."""
+"""Rate limits: parsing "5 per minute;60 per hour", and counting attempts in the database."""
 
 from __future__ import annotations
 
+import hashlib
 import re
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from models import Attempt
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _LIMIT = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d+\s*)?(second|minute|hour|day)s?\s*$")
@@ -48,35 +51,66 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-class SlidingWindow:
-    """Per-key sliding-window limits kept in this process (each worker counts its own)."""
+# The first key of every advisory lock Tertulia takes on PostgreSQL ("TRTL"): its own space.
+_LOCK_SPACE = int.from_bytes(b"TRTL", "big", signed=True)
 
-    # Forget clients idle longer than the longest period once this many are remembered.
-    SWEEP_AT = 10_000
 
-    def __init__(self, limits: tuple[RateLimit, ...]) -> None:
-        self._limits = limits
-        self._longest = max((limit.period.total_seconds() for limit in limits), default=0)
-        self._events: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+def count_alone(session: Session, scope: str, key: str) -> None:
+    """Make this transaction the only one counting for (`scope`, `key`) until it ends.
 
-    def hit(self, key: str) -> None:
-        """Count one event for `key`, or raise `RateLimited` without counting it."""
-        now = time.monotonic()
-        with self._lock:
-            if len(self._events) > self.SWEEP_AT:
-                self._sweep(now)
-            events = self._events[key]
-            while events and events[0] <= now - self._longest:
-                events.popleft()
-            for limit in self._limits:
-                since = now - limit.period.total_seconds()
-                recent = [moment for moment in events if moment > since]
-                if len(recent) >= limit.count:
-                    raise RateLimited(limit, int(recent[0] - since) + 1)
-            events.append(now)
+    Two requests of one client that count its recent events at once would both see room for
+    one more. On PostgreSQL this takes a transaction-level advisory lock, and each statement
+    after it sees what the previous holder committed. SQLite needs nothing: it has one writer
+    at a time, and the callers write before they count (or count inside their write).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).digest()
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:space, :key)"),
+        {"space": _LOCK_SPACE, "key": int.from_bytes(digest[:4], "big", signed=True)},
+    )
 
-    def _sweep(self, now: float) -> None:
-        idle = [key for key, events in self._events.items() if events[-1] <= now - self._longest]
-        for key in idle:
-            del self._events[key]
+
+class CountedAttempts:
+    """Sliding-window limits on one kind of attempt, counted in the database, so that every
+    worker and server sees the same count."""
+
+    def __init__(self, action: str, limits: tuple[RateLimit, ...]) -> None:
+        self.action = action
+        self.limits = limits
+        self._longest = max((limit.period for limit in limits), default=timedelta(0))
+
+    def hit(self, session: Session, key: str, now: datetime) -> None:
+        """Count one attempt by `key`, or raise `RateLimited` without counting it.
+
+        Commits: the count is settled before the attempt itself is looked at.
+        """
+        if not self.limits:
+            return
+        count_alone(session, f"attempt:{self.action}", key)
+        # Written first: on SQLite the write makes this transaction the only counter.
+        session.execute(insert(Attempt).values(action=self.action, key=key, created_at=now))
+        mine = (Attempt.action == self.action, Attempt.key == key)
+        counts = session.execute(
+            select(
+                *(
+                    select(func.count(Attempt.id))
+                    .where(*mine, Attempt.created_at > now - limit.period)
+                    .scalar_subquery()
+                    for limit in self.limits
+                )
+            )
+        ).one()
+        reached = zip(self.limits, counts, strict=True)
+        over = next((limit for limit, count in reached if count > limit.count), None)
+        if over is not None:
+            session.rollback()
+            raise RateLimited(over, int(over.period.total_seconds()))
+        # Attempts too old to count for anyone go as new ones come.
+        session.execute(
+            delete(Attempt).where(
+                Attempt.action == self.action, Attempt.created_at <= now - self._longest
+            )
+        )
+        session.commit()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Response
+from flask import Response, g, request
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -32,12 +32,20 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+# The blueprints whose pages are for moderators (or hold a password form): never stored.
+PRIVATE_BLUEPRINTS = ("queue", "admin", "auth")
+
+
 def add_security_headers(response: Response) -> Response:
     """Attach the headers every response carries."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    # A moderator's pages hold readers' emails: no browser history, proxy or back button keeps
+    # them, and a public page shown to a signed-in moderator carries their menu.
+    if request.blueprint in PRIVATE_BLUEPRINTS or g.get("moderator") is not None:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -6,6 +6,7 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -13,7 +14,8 @@ from flask import current_app
 from moderation.language import LanguageDetector
 from moderation.pipeline import Intake
 from moderation.pipeline.learning import SiteModels
-from moderation.ratelimit import SlidingWindow, parse_limits
+from moderation.ratelimit import CountedAttempts, parse_limits
+from moderation.signins import SessionRules
 from moderation.spam import SpamModel
 from moderation.threads import RenderCache
 
@@ -28,7 +30,12 @@ class Services:
     intake: Intake
     # Rendered threads (HTML, JSON) and whole anonymous article pages, per thread version.
     render_cache: RenderCache
-    logins: SlidingWindow
+    # Keys the client addresses that sign-in attempts are counted by (as comments are).
+    ip_key: bytes
+    sign_ins: CountedAttempts
+    # Tries at the current password on /account/password, counted per moderator.
+    password_tries: CountedAttempts
+    session_rules: SessionRules
 
 
 @functools.cache
@@ -57,7 +64,15 @@ def build_services(settings: Mapping[str, Any]) -> Services:
         learn_batch=settings["TERTULIA_SPAM_LEARN_BATCH"],
         intake=intake,
         render_cache=RenderCache(),
-        logins=SlidingWindow(parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),
+        ip_key=ip_key,
+        sign_ins=CountedAttempts("sign-in", parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),
+        password_tries=CountedAttempts(
+            "password", parse_limits(settings["TERTULIA_PASSWORD_RATE_LIMIT"])
+        ),
+        session_rules=SessionRules(
+            idle=timedelta(minutes=settings["TERTULIA_SESSION_IDLE_MINUTES"]),
+            lifetime=timedelta(hours=settings["TERTULIA_SESSION_HOURS"]),
+        ),
     )
 
 

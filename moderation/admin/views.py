@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import Article, Moderator, ModeratorRole
-from moderation import management
+from models import Article, Moderator, ModeratorRole, utcnow
+from moderation import management, messages, signins
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
 from moderation.pipeline import ValidationFailed
+from moderation.services import services
 
 bp = Blueprint("admin", __name__)
 
@@ -62,6 +63,7 @@ def _moderators_page(form: dict[str, str], errors: dict[str, str], status: int) 
     page = render_template(
         "admin/moderators.html",
         moderators=moderators,
+        sessions=signins.live_sessions(db.session, services().session_rules, utcnow()),
         roles=[role.value for role in ModeratorRole],
         languages=site_languages(),
         form=form,
@@ -120,13 +122,24 @@ def update_moderator(moderator_id: int) -> BaseResponse:
             ",".join(request.form.getlist("languages")),
         )
         if password := request.form.get("password", ""):
-            management.set_password(moderator, password)
+            management.set_password(db.session, moderator, password)
     except ValidationFailed as failed:
         db.session.rollback()
         flash(f"{moderator.email}: {' '.join(failed.errors.values())}", "error")
     else:
         db.session.commit()
         flash(f"{moderator.email} updated.", "success")
+    return redirect(url_for("admin.moderators"))
+
+
+@bp.post("/moderators/<id:moderator_id>/sign-out")
+@admin_required
+def sign_out_moderator(moderator_id: int) -> BaseResponse:
+    """End every session of a moderator, on every server (a lost laptop, a shared computer)."""
+    moderator = _moderator_or_404(moderator_id)
+    signins.end_sessions(db.session, moderator.id)
+    db.session.commit()
+    flash(messages.SIGNED_OUT_EVERYWHERE.format(email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
 
 

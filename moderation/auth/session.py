@@ -6,14 +6,16 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import Moderator
+from models import Moderator, utcnow
+from moderation import messages, signins
 from moderation.extensions import db
 from moderation.management import password_problem
+from moderation.services import services
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,31 +48,51 @@ def password_errors(moderator: Moderator, current: str, new: str, confirm: str) 
     return errors
 
 
+# Where Flask's signed cookie keeps the session's token; the database keeps its digest.
+TOKEN = "session_token"
+
+
 def sign_in(moderator: Moderator) -> None:
     """Start a fresh session for `moderator` (a new session defeats fixation)."""
     session.clear()
-    session["moderator_id"] = moderator.id
-    # Changing the password changes this, which signs out every other session.
-    session["password_stamp"] = moderator.password_hash[-16:]
+    token = signins.open_session(db.session, moderator, services().session_rules, utcnow())
+    db.session.commit()
+    session[TOKEN] = token
     session.permanent = True
+    g.moderator = moderator
 
 
 def sign_out() -> None:
-    """End the session."""
+    """End this browser's session, on every server."""
+    if token := session.get(TOKEN):
+        signins.end_session(db.session, token)
+        db.session.commit()
     session.clear()
+    g.moderator = None
+
+
+def load_moderator() -> None:
+    """Find who is signed in, once, at the start of the request (`before_request`).
+
+    Early, because finding out may write (the session's last use, or its end) and commit, which
+    must not happen halfway through a view's own changes.
+    """
+    g.moderator = None
+    token = session.get(TOKEN)
+    if token is None or request.endpoint == "static":
+        return
+    g.moderator = signins.signed_in(db.session, token, services().session_rules, utcnow())
+    db.session.commit()
+    if g.moderator is None:
+        # Ended elsewhere (signed out, new password or role, removed) or timed out.
+        session.pop(TOKEN)
+        g.session_ended = True
 
 
 def current_moderator() -> Moderator | None:
-    """The signed-in moderator of this request, loaded once."""
+    """The signed-in moderator of this request."""
     if "moderator" not in g:
-        moderator = None
-        if (moderator_id := session.get("moderator_id")) is not None:
-            moderator = db.session.get(Moderator, moderator_id)
-            if moderator is not None and moderator.password_hash[-16:] != session.get(
-                "password_stamp"
-            ):
-                moderator = None
-        g.moderator = moderator
+        load_moderator()  # a request refused before `before_request` reached it
     signed_in: Moderator | None = g.moderator
     return signed_in
 
@@ -89,6 +111,8 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     @functools.wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
         if current_moderator() is None:
+            if g.get("session_ended"):
+                flash(messages.SIGNED_OUT_EXPIRED)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import utcnow
+from moderation import messages
 from moderation.auth.session import (
     authenticate,
     current_moderator,
@@ -17,6 +18,7 @@ from moderation.auth.session import (
 )
 from moderation.extensions import db
 from moderation.management import set_password
+from moderation.pipeline import hash_client_ip
 from moderation.ratelimit import RateLimited
 from moderation.security import safe_next
 from moderation.services import services
@@ -33,10 +35,12 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
             return redirect(target)
         return render_template("auth/login.html", next=target, email="", error=None)
     email = request.form.get("email", "")
+    shared = services()
+    client = hash_client_ip(shared.ip_key, request.remote_addr) or "no address"
     try:
-        services().logins.hit(request.remote_addr or "unknown")
+        shared.sign_ins.hit(db.session, client, utcnow())
     except RateLimited as limited:
-        error = f"Too many sign-in attempts ({limited}). Please wait and try again."
+        error = messages.TOO_MANY_SIGN_INS.format(limit=limited.limit)
         page = render_template("auth/login.html", next=target, email=email, error=error)
         return page, 429, {"Retry-After": str(limited.retry_after)}
     moderator = authenticate(email, request.form.get("password", ""))
@@ -53,17 +57,23 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
 def logout() -> BaseResponse:
     """Sign out (POST, so a link on another site cannot sign a moderator out)."""
     sign_out()
-    flash("You are signed out.")
+    flash(messages.SIGNED_OUT)
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def password() -> str | BaseResponse | tuple[str, int]:
+def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Let a signed-in moderator change their password; other sessions are signed out."""
     if request.method == "GET":
         return render_template("auth/password.html", errors={})
     moderator = signed_in_moderator()
+    try:
+        services().password_tries.hit(db.session, f"moderator:{moderator.id}", utcnow())
+    except RateLimited as limited:
+        errors = {"current": messages.TOO_MANY_PASSWORD_TRIES.format(limit=limited.limit)}
+        page = render_template("auth/password.html", errors=errors)
+        return page, 429, {"Retry-After": str(limited.retry_after)}
     errors = password_errors(
         moderator,
         request.form.get("current", ""),
@@ -72,8 +82,8 @@ def password() -> str | BaseResponse | tuple[str, int]:
     )
     if errors:
         return render_template("auth/password.html", errors=errors), 422
-    set_password(moderator, request.form["new"])
+    set_password(db.session, moderator, request.form["new"])  # ends every session ...
     db.session.commit()
-    sign_in(moderator)  # this session stays signed in; the others no longer match the hash
+    sign_in(moderator)  # ... and this browser starts a new one
     flash("Your password is changed.", "success")
     return redirect(url_for("queue.index"))

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -24,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import BODY_LENGTH, Article, CommentStatus
 from moderation import errors, messages
 from moderation.articles import article_or_404, find_article, thread_html
+from moderation.auth.session import current_moderator
 from moderation.extensions import db
 from moderation.inputs import RefusedInput
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
@@ -66,7 +66,7 @@ def article(slug: str) -> tuple[str, int]:
     reply_to = parse_id(request.args.get("reply_to", ""))
     # A reply-to field, a moderator's menu or a message to show makes the page this visitor's
     # own. (Flask keeps the messages it takes from the session for the page's template.)
-    if reply_to or "moderator_id" in session or get_flashed_messages():
+    if reply_to or current_moderator() is not None or get_flashed_messages():
         return render_article(article, {"parent_id": str(reply_to or "")})
     # What every anonymous reader sees is the same page but for the token: render it once per
     # thread version and script root (its links start with it), and put the token in between.

@@ -1,13 +1,16 @@
-"""Rate limit parsing and the in-process sliding window."""
+"""Rate limit parsing, and attempts counted in the database."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
+from flask import Flask
+from sqlalchemy import func, select
 
-from moderation.ratelimit import RateLimited, SlidingWindow, parse_limits
+from models import Attempt, utcnow
+from moderation.ratelimit import CountedAttempts, RateLimited, parse_limits
+from tests.factories import Factory
 
 
 def test_parse_several_limits() -> None:
@@ -27,30 +30,26 @@ def test_unreadable_limit_is_refused_by_name(text: str) -> None:
         parse_limits(text)
 
 
-def test_sliding_window_blocks_then_frees() -> None:
-    window = SlidingWindow(parse_limits("2 per minute"))
-    clock = [1000.0]
-    with mock.patch("moderation.ratelimit.time.monotonic", side_effect=lambda: clock[0]):
-        window.hit("a")
-        window.hit("a")
-        window.hit("b")  # another client has its own count
-        with pytest.raises(RateLimited) as caught:
-            window.hit("a")
-        assert caught.value.retry_after == 61
-        clock[0] += 30
-        with pytest.raises(RateLimited):
-            window.hit("a")  # refused attempts are not counted, but the window still holds
-        clock[0] += 31
-        window.hit("a")
+def test_counted_attempts_block_then_free(app: Flask, factory: Factory) -> None:
+    attempts = CountedAttempts("sign-in", parse_limits("2 per minute"))
+    session = factory.session
+    start = utcnow()
+    attempts.hit(session, "a", start)
+    attempts.hit(session, "a", start + timedelta(seconds=1))
+    attempts.hit(session, "b", start + timedelta(seconds=2))  # another client counts apart
+    with pytest.raises(RateLimited) as caught:
+        attempts.hit(session, "a", start + timedelta(seconds=3))
+    assert caught.value.retry_after == 60
+    with pytest.raises(RateLimited):
+        attempts.hit(session, "a", start + timedelta(seconds=30))  # refused ones do not count
+    attempts.hit(session, "a", start + timedelta(seconds=61))
+    assert session.scalar(select(func.count(Attempt.id)).where(Attempt.key == "a")) == 1
 
 
-def test_idle_clients_are_forgotten() -> None:
-    window = SlidingWindow(parse_limits("1 per second"))
-    window.SWEEP_AT = 2
-    clock = [0.0]
-    with mock.patch("moderation.ratelimit.time.monotonic", side_effect=lambda: clock[0]):
-        for key in "abc":
-            window.hit(key)
-        clock[0] += 5
-        window.hit("d")
-    assert set(window._events) == {"d"}
+def test_attempts_too_old_to_count_are_forgotten(app: Flask, factory: Factory) -> None:
+    attempts = CountedAttempts("sign-in", parse_limits("1 per second"))
+    start = utcnow()
+    for key in "abc":
+        attempts.hit(factory.session, key, start)
+    attempts.hit(factory.session, "d", start + timedelta(seconds=5))
+    assert factory.session.scalars(select(Attempt.key)).all() == ["d"]
