@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, exists, func, insert, select
+from sqlalchemy import Insert, Select, Table, bindparam, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -34,7 +34,7 @@ from moderation.pipeline.checks import (
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.learning import SiteModels
 from moderation.pipeline.submission import Submission, ValidationFailed, storable
-from moderation.ratelimit import RateLimit, RateLimited
+from moderation.ratelimit import RateLimit, RateLimited, count_alone
 from moderation.spam import SpamContext
 
 VELOCITY_WINDOW = timedelta(minutes=10)
@@ -169,9 +169,7 @@ class Intake:
         classification.apply(comment)
         columns = {key: getattr(comment, key) for key in _INSERTED}
         try:
-            # A prebuilt Core insert: on the per-comment path the ORM's unit of work, and even
-            # building the statement, cost more than the statement itself.
-            comment.id = session.connection().execute(_INSERT, columns).scalar_one()
+            comment.id = self._insert(session, columns, now)
             if classification.status is CommentStatus.APPROVED:
                 bump_thread(session, lookup.article_id)
             session.commit()
@@ -179,6 +177,66 @@ class Intake:
             session.rollback()
             raise
         return comment
+
+    def _insert(self, session: Session, columns: dict[str, Any], now: datetime) -> int:
+        """Insert the comment's row and return its id; `RateLimited` if its client is at a limit.
+
+        The lookup counted the client's comments already, but a client's simultaneous posts all
+        counted before any of them was stored: the insert counts again, inside its own
+        statement, after `count_alone` has made this transaction the client's only counter.
+        Prebuilt Core statements: on the per-comment path the ORM's unit of work, and even
+        building a statement, cost more than running it.
+        """
+        connection = session.connection()
+        ip_hash = columns["client_ip_hash"]
+        if ip_hash is None or not self.rate_limits:
+            return int(connection.execute(_INSERT, columns).scalar_one())
+        count_alone(session, "comments", ip_hash)
+        since = {f"limit_since_{n}": now - limit.period for n, limit in enumerate(self.rate_limits)}
+        inserted = connection.execute(
+            self._guarded_insert, {**columns, **since, "limit_ip": ip_hash}
+        ).scalar_one_or_none()
+        if inserted is None:
+            # Refused: say which limit (rare, so one more query is fine).
+            reached = (
+                limit
+                for n, limit in enumerate(self.rate_limits)
+                if self._count_since(session, ip_hash, since[f"limit_since_{n}"]) >= limit.count
+            )
+            limit = next(reached, self.rate_limits[0])
+            raise RateLimited(limit, int(limit.period.total_seconds()))
+        return int(inserted)
+
+    @staticmethod
+    def _count_since(session: Session, ip_hash: str, since: datetime) -> int:
+        table = _COMMENTS.c
+        count = session.scalar(
+            select(func.count(table.id)).where(
+                table.client_ip_hash == ip_hash, table.created_at >= since
+            )
+        )
+        return int(count or 0)
+
+    @functools.cached_property
+    def _guarded_insert(self) -> Insert:
+        """INSERT ... SELECT the comment's values WHERE its client is under every limit."""
+        table = _COMMENTS.c
+        values = [bindparam(key, type_=table[key].type) for key in _INSERTED]
+        under = [
+            select(func.count(table.id))
+            .where(
+                table.client_ip_hash == bindparam("limit_ip"),
+                table.created_at >= bindparam(f"limit_since_{n}", type_=table.created_at.type),
+            )
+            .scalar_subquery()
+            < limit.count
+            for n, limit in enumerate(self.rate_limits)
+        ]
+        return (
+            insert(_COMMENTS)
+            .from_select(_INSERTED, select(*values).where(*under))
+            .returning(table.id)
+        )
 
     def reclassify(self, session: Session, comment: Comment) -> bool:
         """Check again a pending comment that a failing check left unclassified.
