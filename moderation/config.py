@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.engine import make_url
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent
@@ -43,19 +45,48 @@ def database_url(environ: Mapping[str, str] = os.environ) -> str:
 
 
 def secret_key(folder: Path) -> str:
-    """`SECRET_KEY` from the environment, else one generated once into the instance folder."""
+    """`SECRET_KEY` from the environment, else one generated once into the instance folder.
+
+    Workers that start together may each find no key yet: each writes a whole key under a name
+    of its own and links it into place, which only the first can do (`os.link` never replaces
+    a file). A worker therefore reads the first key whole, never a file still being written.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = folder / "secret_key"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        # Exclusive create: two workers starting together must not overwrite each other's key.
+        draft = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(8)}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
         try:
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
-                f.write(secrets.token_hex(32))
+            os.link(draft, path)
         except FileExistsError:
-            pass
-    return path.read_text().strip()
+            pass  # another worker was first: its key is the key
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it, and a new key is made at the next start")
+    return key
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create the SQLite file `url` names, readable by its owner only, if it does not exist yet.
+
+    SQLite would create it with the process's umask (usually 0644: every local user could read
+    readers' emails). Its -wal and -shm files take the database file's permissions.
+    """
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return
+    if name.startswith("file:") or Path(name).exists():
+        return
+    Path(name).parent.mkdir(parents=True, exist_ok=True)
+    # Created meanwhile by another worker? Then with these same permissions.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def parse_languages(value: str) -> tuple[str, ...]:

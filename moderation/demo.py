@@ -1,19 +1,23 @@
-"""The demo `make run` serves: three articles, published and queued comments, a moderator."""
+"""The demo `make run` serves: three articles, published and queued comments, two accounts."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
 from moderation import management
 from moderation.pipeline import Intake, Submission, decide
 
 DEMO_EMAIL = "demo@tertulia.example"
-# A demo on localhost only: printed on every `make run`, never a production account.
+# A plain moderator, on localhost only: its password is printed while it is still this one.
 DEMO_PASSWORD = "tertulia-demo"
+# The demo's admin gets a random password, printed once, when the account is made.
+ADMIN_EMAIL = "admin@tertulia.example"
 
 # (slug, title, language, [(name, email, body, publish?)]); a None email marks a reply to the
 # previous published comment.
@@ -104,11 +108,22 @@ def seed(session: Session, intake: Intake, site_languages: Sequence[str]) -> Ite
             site_languages,
             DEMO_EMAIL,
             DEMO_PASSWORD,
-            role=ModeratorRole.ADMIN.value,
+            role=ModeratorRole.MODERATOR.value,
             languages=",".join(site_languages),
         )
         session.commit()
-        yield "demo moderator created"
+        yield f"demo moderator {DEMO_EMAIL} created"
+    has_admin = session.scalar(select(Moderator.id).where(Moderator.role == ModeratorRole.ADMIN))
+    if has_admin is None:
+        password = secrets.token_urlsafe(12)
+        management.add_moderator(
+            session, site_languages, ADMIN_EMAIL, password, role=ModeratorRole.ADMIN.value
+        )
+        session.commit()
+        yield (
+            f"admin {ADMIN_EMAIL} created with password {password} (shown this once: change it "
+            f"at /account/password, or with `flask moderators password {ADMIN_EMAIL}`)"
+        )
 
     for slug, title, language, comments in ARTICLES:
         if language not in site_languages:
@@ -131,7 +146,10 @@ def seed(session: Session, intake: Intake, site_languages: Sequence[str]) -> Ite
         yield f"demo article '{slug}' created with {len(comments)} comments"
 
     pending = session.scalar(select(Comment.id).where(Comment.status == CommentStatus.PENDING))
+    # Never a password that is no longer the published one: it might be the moderator's own.
+    unchanged = check_password_hash(moderator.password_hash, DEMO_PASSWORD)
     yield (
-        f"Sign in at /login as {DEMO_EMAIL} with password {DEMO_PASSWORD}"
-        + ("" if pending is None else " (comments are waiting in the queue)")
+        f"Sign in at /login as {DEMO_EMAIL}"
+        + (f" with password {DEMO_PASSWORD}" if unchanged else " (its password was changed)")
+        + ("" if pending is None else "; comments are waiting in the queue")
     )

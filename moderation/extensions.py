@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from moderation.config import private_sqlite_file
+
 
 class Database:
     """One engine per application and one session per request, closed when the request ends."""
@@ -16,6 +18,7 @@ class Database:
     def init_app(self, app: Flask) -> None:
         """Create the engine for `app.config["DATABASE_URL"]` and close sessions on teardown."""
         url: str = app.config["DATABASE_URL"]
+        private_sqlite_file(url)
         options: dict[str, Any] = {}
         if url.startswith("sqlite"):
             # The dev server and tests use threads; SQLite connections are not shared between them.

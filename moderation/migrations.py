@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from moderation.config import MIGRATIONS
+from moderation.config import MIGRATIONS, private_sqlite_file
 
 
 def alembic_config(url: str) -> Config:
@@ -23,7 +23,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at `url` up to `revision`."""
+    """Migrate the database at `url` up to `revision` (a new SQLite file is made private)."""
+    private_sqlite_file(url)
     command.upgrade(alembic_config(url), revision)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from werkzeug.security import check_password_hash
 
 from models import Article, Comment, CommentStatus, Moderator, ModeratorRole
 from moderation.config import DEFAULT_COMMENT_RATE_LIMIT
-from moderation.demo import DEMO_EMAIL
+from moderation.demo import ADMIN_EMAIL, DEMO_EMAIL, DEMO_PASSWORD
 from moderation.extensions import db
+from tests.conftest import Auth
 
 
 def test_articles_add(runner: FlaskCliRunner, app: Flask) -> None:
@@ -92,6 +94,30 @@ def test_demo_seeds_once(app_factory: Any) -> None:
     with app.app_context():
         assert db.session.scalar(select(func.count(Comment.id))) == 8
         assert db.session.scalar(select(func.count(Article.id))) == 3
+
+
+def test_demo_accounts_and_the_passwords_it_prints(app_factory: Any) -> None:
+    app = app_factory()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"]).output
+    match = re.search(rf"admin {ADMIN_EMAIL} created with password (\S+) ", first)
+    assert match, first
+    admin_password = match.group(1)
+    assert f"as {DEMO_EMAIL} with password {DEMO_PASSWORD}" in first
+    with app.app_context():
+        roles = {
+            email: role
+            for email, role in db.session.execute(select(Moderator.email, Moderator.role))
+        }
+    assert roles == {DEMO_EMAIL: ModeratorRole.MODERATOR, ADMIN_EMAIL: ModeratorRole.ADMIN}
+    assert Auth(app.test_client()).login(ADMIN_EMAIL, admin_password).status_code == 302
+    second = runner.invoke(args=["demo"]).output
+    assert admin_password not in second and "created" not in second
+    changed = runner.invoke(args=["moderators", "password", DEMO_EMAIL, "--password", "mine-now"])
+    assert changed.exit_code == 0, changed.output
+    third = runner.invoke(args=["demo"]).output
+    assert DEMO_PASSWORD not in third and "mine-now" not in third
+    assert f"as {DEMO_EMAIL} (its password was changed)" in third
 
 
 def test_demo_keeps_to_the_sites_languages(app_factory: Any) -> None:

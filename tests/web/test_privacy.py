@@ -83,3 +83,36 @@ def test_emails_never_leave_the_server(client: FlaskClient, app: Flask, factory:
         for secret in forbidden_strings(email):
             for path, content in pages.items():
                 assert secret not in content, f"{secret!r} leaked on {path}"
+
+
+def test_unpublished_comments_answer_like_missing_ones(
+    client: FlaskClient, factory: Factory
+) -> None:
+    """Replying is the one place a visitor names a comment id: every id that is not a published
+    comment of this article gets the same answer, so no id gives away a held comment."""
+    article, other = factory.article(slug="privacidad"), factory.article()
+    held = [factory.comment(article, status=status) for status in CommentStatus]
+    held = [comment for comment in held if comment.status is not CommentStatus.APPROVED]
+    elsewhere = factory.comment(other, status=CommentStatus.APPROVED)
+    ids = [comment.id for comment in held] + [elsewhere.id, 999_999]
+    fields = {"name": "Ana", "email": "ana@example.org", "body": "Respondo."}
+    answers = {
+        client.post(
+            "/api/v1/articles/privacidad/comments", json={**fields, "parent_id": comment_id}
+        ).get_data(as_text=True)
+        for comment_id in ids
+    }
+    assert answers == {'{"errors":{"parent_id":"There is no such comment on this article."}}\n'}
+    from tests.conftest import csrf_token
+
+    pages = set()
+    for comment_id in ids:
+        token = csrf_token(client, "/articles/privacidad")
+        page = client.post(
+            "/articles/privacidad",
+            data={"csrf_token": token, **fields, "parent_id": str(comment_id)},
+        )
+        assert page.status_code == 422
+        text = page.get_data(as_text=True)
+        pages.add(text[text.index('id="parent_id-error"') :][:120])
+    assert len(pages) == 1
