@@ -50,7 +50,7 @@ def test_workers_starting_together_share_one_whole_key(
         time.sleep(0.2)
         return f"{next(numbers):0{size * 2}d}"
 
-    monkeypatch.setattr(config.secrets, "token_hex", slow_token)
+    monkeypatch.setattr("moderation.config.secrets.token_hex", slow_token)
     keys: list[str] = []
     workers = [
         threading.Thread(target=lambda: keys.append(config.secret_key(tmp_path))) for _ in range(3)
