@@ -83,7 +83,7 @@ from moderation.extensions import db
 from moderation.pipeline import Submission, decide
 from models import Article, Comment, CommentStatus
 app = create_app()
-migrations.downgrade(app.config["DATABASE_URL"], "base")
+migrations.downgrade(app.config["DATABASE_URL"], "base", force=True)
 migrations.upgrade(app.config["DATABASE_URL"])
 with app.app_context():
     article = Article(slug="bench", title="Bench", language="es")

@@ -61,10 +61,20 @@ def db_upgrade(revision: str) -> None:
 
 @db_cli.command("downgrade")
 @click.argument("revision")
-def db_downgrade(revision: str) -> None:
-    """Migrate the database back to REVISION (`base` empties it)."""
-    with _migrations_shown():
-        migrations.downgrade(current_app.config["DATABASE_URL"], revision)
+@click.option("--force", is_flag=True, help="Drop the data the downgrade destroys.")
+def db_downgrade(revision: str, force: bool) -> None:
+    """Migrate the database back to REVISION (`base` empties it).
+
+    Refuses, naming what it would drop, when that destroys stored data, unless --force.
+    """
+    try:
+        with _migrations_shown():
+            migrations.downgrade(current_app.config["DATABASE_URL"], revision, force=force)
+    except migrations.DataWouldBeLost as refused:
+        raise click.ClickException(
+            f"nothing done: downgrading to {revision} would drop {refused}. Back the database "
+            "up, then run again with --force to drop it."
+        ) from refused
     click.echo(f"database at {revision}")
 
 

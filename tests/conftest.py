@@ -45,7 +45,7 @@ def pytest_report_header() -> str:
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The schema, built once per run: a SQLite file to copy, or the migrated PostgreSQL URL."""
     if POSTGRES_URL is not None:
-        migrations.downgrade(POSTGRES_URL, "base")
+        migrations.downgrade(POSTGRES_URL, "base", force=True)
         migrations.upgrade(POSTGRES_URL, "head")
         yield POSTGRES_URL
         return

@@ -16,6 +16,9 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What `downgrade` destroys, so that `flask db downgrade` can say so and refuse unless forced.
+DOWNGRADE_DROPS: tuple[str, ...] = ("decisions", "comments", "moderators", "articles")
+
 
 def upgrade() -> None:
     op.create_table(

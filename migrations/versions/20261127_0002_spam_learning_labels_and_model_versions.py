@@ -15,6 +15,9 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What `downgrade` destroys, so that `flask db downgrade` can say so and refuse unless forced.
+DOWNGRADE_DROPS: tuple[str, ...] = ("spam_labels", "spam_model_versions")
+
 
 def upgrade() -> None:
     op.create_table(

@@ -15,6 +15,9 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What `downgrade` destroys, so that `flask db downgrade` can say so and refuse unless forced.
+DOWNGRADE_DROPS: tuple[str, ...] = ("import_runs", "audit_entries", "comments.source_id")
+
 
 def upgrade() -> None:
     op.add_column("comments", sa.Column("source_id", sa.String(length=80), nullable=True))
