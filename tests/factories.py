@@ -79,6 +79,11 @@ class Factory:
         )
         return self._save(moderator)
 
+    def reset_password(self, moderator_id: int, password: str) -> None:
+        moderator = self.session.get_one(Moderator, moderator_id)
+        moderator.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
+        self.session.commit()
+
     def _save(self, row: T) -> T:
         self.session.add(row)
         self.session.commit()
