@@ -1,0 +1,363 @@
+"""Scoring one comment: the text model's tables, the destinations of its links, the request's facts.
+
+The text model is the bundled scikit-learn pipeline exported to plain tables (`storage.py`), so a
+worker scores without importing scikit-learn or SciPy. `verdict` is the one place that says where
+a comment goes: the spam folder needs a score at or above the threshold *and* a spam-specific
+signal; a high score without one is "likely spam", kept in the queue.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from moderation.spam import signals as checks
+from moderation.spam import text as texts
+from moderation.spam.destinations import Destination, Destinations, Reputation
+from moderation.spam.signals import Reason
+
+# Fixed logits for what no training corpus teaches: where links point and facts about the
+# request. A link to an unknown site is a spam signal (it may decide the folder) but adds little
+# to the score: readers cite sources. Values chosen by hand, documented in docs/spam.md.
+DESTINATION_LOGIT: Mapping[Destination, float] = {
+    Destination.REFERENCE: 0.0,
+    Destination.LEARNED_GENUINE: -0.5,
+    Destination.UNKNOWN: 0.3,
+    Destination.COMMERCIAL: 1.0,
+    Destination.SHORTENER: 1.5,
+    Destination.MESSAGING: 2.0,
+    Destination.LEARNED_SPAM: 3.0,
+}
+REPEAT_LOGIT = 2.0
+AUTHOR_SPAM_LOGIT = 1.5
+OFF_TOPIC_LINK_LOGIT = 1.0
+LANGUAGE_MISMATCH_LOGIT = 0.5
+RATE_FREE_POSTS = 2  # a heated thread legitimately draws two or three quick replies
+RATE_LOGIT_PER_POST = 0.5
+RATE_LOGIT_MAX = 3.0
+RATE_EVIDENCE_POSTS = 5  # this many others from one client in 10 minutes is a burst
+# The wording is named as a reason when the text pushes the score up by at least this much.
+WORDING_LOGIT = 1.0
+WORDING_WORDS = 4
+WORDING_MIN_WORD = 0.15
+# Words too common to explain anything, in the three languages.
+_STOPWORDS = frozenset(
+    "this that with your from have they will what when there their about would which were been "
+    "para como pero esta este esto estos estas pues porque cuando donde sobre tiene hace todo "
+    "isso esse essa mais para como pelo pela quando onde sobre muito voce tudo".split()
+)
+
+_DIGITS = re.compile(r"\d+")
+_WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+class Verdict(enum.StrEnum):
+    """Where the scores and signals put a comment."""
+
+    SPAM = "spam"  # the spam folder: high score and a spam-specific signal
+    LIKELY = "likely"  # pending, marked likely spam: high score without a signal
+    BORDERLINE = "borderline"  # pending, worth a look
+    CLEAN = "clean"
+
+
+def _digit_shape(match: re.Match[str]) -> str:
+    """A run of digits as its shape: "2015" and "1884" are both "0000", longer runs cap at 4."""
+    return "0" * min(len(match.group(0)), 4)
+
+
+def prepare(folded: str) -> str:
+    """The text the word and character models read, from the folded body: no markup, links,
+    addresses or handles; digits reduced to their shape.
+
+    Where links point is judged apart (destinations); the words around them are what is read.
+    """
+    plain = texts.strip_links(texts.plain(folded))
+    return " ".join(_DIGITS.sub(_digit_shape, plain).split())
+
+
+def words(prepared: str) -> list[str]:
+    """The words as the fitted TfidfVectorizer tokenizes them."""
+    return _WORD_TOKEN.findall(prepared)
+
+
+def word_grams(tokens: list[str]) -> list[str]:
+    """Word 1-2 grams, exactly as the fitted TfidfVectorizer makes them."""
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def char_grams(prepared: str, low: int, high: int) -> list[str]:
+    """In-word character n-grams, exactly as scikit-learn's `char_wb` analyzer makes them."""
+    grams: list[str] = []
+    for word in prepared.split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if size <= n:
+                grams.append(padded)  # a short word counts once, as in scikit-learn
+                break
+            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class Block:
+    """One TF-IDF block of the text model: token -> (idf, coefficient)."""
+
+    table: Mapping[str, tuple[float, float]]
+
+    def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
+        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
+        parts: list[tuple[str, float]] = []
+        squares = 0.0
+        for token, count in counts.items():
+            entry = self.table.get(token)
+            if entry is None:
+                continue
+            value = (1.0 + math.log(count)) * entry[0]
+            squares += value * value
+            parts.append((token, value * entry[1]))
+        if not parts:
+            return 0.0
+        scale = 1.0 / math.sqrt(squares)
+        if into is not None:
+            for token, raw in parts:
+                into[token] = into.get(token, 0.0) + raw * scale
+        return sum(raw for _, raw in parts) * scale
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """The exported linear model: intercept, word and character blocks, signal coefficients."""
+
+    intercept: float
+    word: Block
+    char: Block
+    char_range: tuple[int, int]
+    signal_coef: tuple[float, ...]  # aligned with signals.FEATURE_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class SpamContext:
+    """Facts the pipeline knows from the database or the request; all optional."""
+
+    article_language: str | None = None
+    comment_language: str | None = None
+    repeats_recent_comment: bool = False  # equals a comment posted recently
+    recent_posts_from_client: int = 0  # same hashed client, last 10 minutes, this one excluded
+    author_marked_spam: bool = False  # a moderator put an earlier comment of this author in spam
+    article_topic: str | None = None  # the article's title and description, when it has one
+    site_domains: tuple[str, ...] = ()  # the site's own domains (the article's address)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """One comment read once: its n-grams and signals."""
+
+    word: Counter[str]
+    char: Counter[str]
+    signals: checks.Signals
+    prepared: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpamResult:
+    """A score in 0..1, the reasons, and whether any of them is spam-specific evidence."""
+
+    score: float
+    reasons: tuple[Reason, ...]
+    model_version: str
+    borderline: float
+
+    @property
+    def evidence(self) -> bool:
+        """Whether a spam-specific signal holds (only then may the comment go to spam)."""
+        return any(reason.evidence for reason in self.reasons)
+
+    def verdict(self, threshold: float) -> Verdict:
+        """Where the comment goes at this spam-folder threshold."""
+        if self.score >= threshold:
+            return Verdict.SPAM if self.evidence else Verdict.LIKELY
+        if self.score >= self.borderline:
+            return Verdict.BORDERLINE
+        return Verdict.CLEAN
+
+
+def sigmoid(x: float) -> float:
+    """The logistic function, without overflow."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass
+class SiteWeights:
+    """What a site's moderators taught, added to the bundled model's logit.
+
+    `weights` keys are "w:<word n-gram>" and "c:<char n-gram>" (tokens the bundled vocabulary may
+    lack: a new spam brand is learned too); `domains` is the reputation of each linked domain.
+    """
+
+    weights: dict[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    decisions: int = 0
+    spam: int = 0
+    domains: dict[str, tuple[int, int]] = field(default_factory=dict)  # domain -> (genuine, spam)
+
+    def logit(self, tok: Tokens, into: dict[str, float] | None = None) -> float:
+        """The site's correction for one comment."""
+        if not self.weights and not self.bias:
+            return 0.0
+        total = self.bias
+        for key, value in site_vector(tok).items():
+            weight = self.weights.get(key)
+            if weight is not None:
+                total += weight * value
+                if into is not None:
+                    into[key] = weight * value
+        return total
+
+
+def site_vector(tok: Tokens) -> dict[str, float]:
+    """Sublinear term frequencies, l2-normalised per block, over every token (no idf)."""
+    vector: dict[str, float] = {}
+    for prefix, counts in (("w:", tok.word), ("c:", tok.char)):
+        values = {t: 1.0 + math.log(c) for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        for token, value in values.items():
+            vector[prefix + token] = value / norm
+    return vector
+
+
+class SpamModel:
+    """The bundled text model with the site's learned weights and reputation; thread-safe."""
+
+    def __init__(self, text: TextModel, meta: Mapping[str, Any], site: SiteWeights | None = None) -> None:
+        self.text = text
+        self.meta = dict(meta)
+        self.site = site or SiteWeights()
+        self.threshold: float = float(meta["threshold"])
+        self.borderline: float = float(meta["borderline"])
+        self.version: str = str(meta["version"])
+        self.destinations = Destinations(
+            learned={d: Reputation(g, s) for d, (g, s) in self.site.domains.items()}
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def tokens(self, body: str, destinations: Destinations | None = None) -> Tokens:
+        """Read a body once: normalise, find the signals, make the n-grams."""
+        normalised = texts.normalise(body)
+        folded = texts.fold(normalised.text)
+        prepared = prepare(folded)
+        tokens = words(prepared)
+        low, high = self.text.char_range
+        return Tokens(
+            word=Counter(word_grams(tokens)),
+            char=Counter(char_grams(prepared, low, high)),
+            signals=checks.extract(normalised, folded, tokens, destinations or self.destinations),
+            prepared=prepared,
+        )
+
+    def text_logit(self, tok: Tokens, into: dict[str, float] | None = None) -> float:
+        """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
+        words: dict[str, float] | None = {} if into is not None else None
+        chars: dict[str, float] | None = {} if into is not None else None
+        logit = self.text.intercept
+        logit += self.text.word.logit(tok.word, words)
+        logit += self.text.char.logit(tok.char, chars)
+        for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
+            logit += weight * value
+        if into is not None and words is not None and chars is not None:
+            into.update({f"w:{k}": v for k, v in words.items()})
+            into.update({f"c:{k}": v for k, v in chars.items()})
+        return logit
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def score(self, body: str, context: SpamContext | None = None) -> SpamResult:
+        """Score one comment body; the commenter's email and name are never inputs."""
+        context = context or SpamContext()
+        destinations = self.destinations.with_site(context.site_domains)
+        tok = self.tokens(body, destinations)
+        reasons = list(tok.signals.reasons)
+        logit = self.text_logit(tok) + self.site.logit(tok)
+        logit += max((DESTINATION_LOGIT[link.destination] for link in tok.signals.links), default=0.0)
+        for reason, value in _context_signals(context, tok):
+            reasons.append(reason)
+            logit += value
+        score = sigmoid(logit)
+        if score >= self.borderline:
+            words = self.spam_words(tok)
+            if words:
+                reasons.append(Reason("text.wording", {"words": words}))
+        return SpamResult(score, tuple(reasons), self.version, self.borderline)
+
+    def spam_words(self, tok: Tokens) -> list[str]:
+        """The words that pushed the score up most, when the wording pushed it up clearly.
+
+        Each character n-gram's weight is shared among the distinct words that contain it, so a
+        word is named for everything the model read in it. Only for comments worth explaining.
+        """
+        contributions: dict[str, float] = {}
+        self.text_logit(tok, contributions)
+        self.site.logit(tok, contributions)
+        low, high = self.text.char_range
+        chunks = {chunk: set(char_grams(chunk, low, high)) for chunk in set(tok.prepared.split())}
+        sharing: Counter[str] = Counter(gram for grams in chunks.values() for gram in grams)
+        by_word: dict[str, float] = {}
+        for chunk, grams in chunks.items():
+            words = [w for w in _WORD_TOKEN.findall(chunk) if w not in _STOPWORDS and len(w) > 3]
+            if not words:
+                continue
+            weight = sum(contributions.get("c:" + g, 0.0) / sharing[g] for g in grams)
+            for word in words:
+                by_word[word] = (
+                    by_word.get(word, 0.0)
+                    + weight / len(words)
+                    + contributions.get("w:" + word, 0.0)
+                )
+        ranked = sorted(((v, w) for w, v in by_word.items() if v >= WORDING_MIN_WORD), reverse=True)
+        if sum(v for v, _ in ranked) < WORDING_LOGIT:
+            return []
+        return [word for _, word in ranked[:WORDING_WORDS]]
+
+    def scores(self, bodies: Iterable[str]) -> list[float]:
+        """Scores for many bodies, without request context."""
+        return [self.score(body).score for body in bodies]
+
+
+def _context_signals(context: SpamContext, tok: Tokens) -> list[tuple[Reason, float]]:
+    """(reason, logit) for each request fact that points to spam."""
+    found: list[tuple[Reason, float]] = []
+    if context.repeats_recent_comment:
+        found.append((Reason("context.repeat", evidence=True), REPEAT_LOGIT))
+    if context.author_marked_spam:
+        found.append((Reason("context.author_spam", evidence=True), AUTHOR_SPAM_LOGIT))
+    article, comment = context.article_language, context.comment_language
+    if article and comment and article != comment:
+        found.append(
+            (
+                Reason("context.language_mismatch", {"language": comment, "article_language": article}),
+                LANGUAGE_MISMATCH_LOGIT,
+            )
+        )
+    extra = context.recent_posts_from_client - RATE_FREE_POSTS
+    if extra > 0:
+        found.append(
+            (
+                Reason(
+                    "context.burst",
+                    {"count": context.recent_posts_from_client + 1, "minutes": 10},
+                    evidence=context.recent_posts_from_client >= RATE_EVIDENCE_POSTS,
+                ),
+                min(RATE_LOGIT_MAX, RATE_LOGIT_PER_POST * extra),
+            )
+        )
+    return found
+

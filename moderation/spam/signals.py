@@ -1,0 +1,374 @@
+"""What a body shows besides its wording: links by destination, contacts, scam phrases, disguises.
+
+Each finding is a `Reason`: a code with parameters, rendered into the moderator's language at
+display time (`moderation/reasons.py`). A reason marked `evidence` is a spam-specific signal:
+only a comment with at least one may go to the spam folder. Neither length nor the bare presence
+of a link is a signal; a link counts by where it points.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from moderation.spam import text as texts
+from moderation.spam.destinations import Destination, Destinations, registered_domain
+
+# Phrase families, matched on the folded body (lower case, accents removed, look-alikes folded).
+# Each is a solicitation, not a topic: a reader may discuss bitcoin, loans or WhatsApp, but does
+# not offer a return on investment or ask to be messaged. en, es, pt; quantifiers are bounded.
+# Every pattern comes with trigger words, one of which any match contains: looking the comment's
+# words up in a table decides which patterns run at all, so a comment that has none of them
+# costs a few dictionary lookups.
+_MONEY = r"(?:(?:us|r|c|au)?\$ ?\d[\d.,]*+ ?k?|\d[\d.,]*+ ?k? ?(?:\$|usd|dollars?|dolares|reais|euros?|usdt|btc|eth))"
+_PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
+PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
+    # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
+    "investment": (
+        ("made|earned|earn|got|received|withdrew|make", r"\bi (?:have )?(?:made|earned|got|received|withdrew|make|earn) (?:over |about |up to |a profit of |profit of |more than )?" + _MONEY),
+        ("invest|invested|investing|deposit|deposited", r"\b(?:invest(?:ed|ing)?|deposit(?:ed)?) (?:just |only |with )?(?:a |an )?" + _MONEY + r".{0,60}?\b(?:got|received|earn|made|profit|withdr|return)"),
+        ("investment", r"\binvestment (?:platform|company|manager|expert|opportunity|plan|broker|mentor)s?\b"),
+        ("trading|trade", r"\btrad(?:ing|e) (?:platform|expert|account manager|mentor|signals)\b"),
+        ("forex|crypto|bitcoin|binary", r"\b(?:forex|crypto|bitcoin|binary) (?:trading (?:platform|expert|mentor)|trader|mining platform|investment (?:platform|company)|expert|mentor)\b"),
+        ("guaranteed|daily|weekly", r"\b(?:guaranteed|daily|weekly) (?:profits?|returns|income|earnings|payouts?)\b"),
+        ("passive|financial", r"\bpassive income\b|\bfinancial freedom\b"),
+        ("legit|legitimate|trusted|reliable", r"\b(?:legit|legitimate|trusted|reliable) (?:platform|company|broker|investment|account manager|trader)\b"),
+        ("successful", r"\bsuccessful (?:payout|withdrawal|cash ?out)\b"),
+        ("recover|recovered|recovery|retrieve|retrieved|back", r"\b(?:recover(?:ed|y)?|retrieve[d]?|get back) (?:all )?(?:my|your|their|his|her|the) (?:lost |stolen |scammed )?(?:funds|money|crypto|bitcoins?|btc|usdt|investments?|assets)\b"),
+        ("recovery", r"\b(?:funds?|assets?|crypto|bitcoin|scam) recovery\b|\brecovery (?:expert|agent|specialist|hacker|company)\b"),
+        ("gane|ganado|obtuve|retire|recibi", r"\b(?:gane|he ganado|obtuve|retire|recibi) (?:mas de |hasta |unos |alrededor de )?" + _MONEY),
+        ("inverti", r"\binverti (?:solo |solamente |apenas )?" + _MONEY),
+        ("plataforma", r"\bplataforma de (?:inversion|inversiones|trading|criptomonedas|investimentos?|criptomoedas)\b"),
+        ("ganancias|ingresos|libertad", r"\bganancias (?:garantizadas|diarias|semanales)\b|\bingresos pasivos\b|\blibertad financiera\b"),
+        ("recuperar|recupere|recupero", r"\brecuper(?:ar|e|o) (?:todo )?(?:mi|su|tu|mis|sus) (?:dinero|fondos|inversion|inversiones|criptomonedas|bitcoins?)\b"),
+        ("recuperar|recuperei|recuperou", r"\brecuper(?:ar|ei|ou) (?:o |os )?(?:meu|seu|teu|meus|seus) (?:dinheiro|fundos|investimentos?|criptomoedas|bitcoins?)\b"),
+        ("experto|experta|especialista", r"\b(?:expert[oa] en|especialista em) (?:inversiones|investimentos|trading|criptomonedas|criptomoedas|forex|recuperacion|recuperacao)\b"),
+        ("ganhei|lucrei|recebi|saquei|faturei", r"\b(?:ganhei|lucrei|recebi|saquei|faturei) (?:mais de |ate |cerca de )?" + _MONEY),
+        ("investi", r"\binvesti (?:apenas |so |somente )?" + _MONEY),
+        ("lucro|lucros|renda|liberdade", r"\blucros? (?:garantidos?|diarios|semanais)\b|\brenda passiva\b|\bliberdade financeira\b"),
+    ),
+    # Asking to move the conversation to a chat, a profile or a link.
+    "contact": (
+        ("whatsapp|telegram|instagram|signal|wechat|viber|snapchat|profile|bio|inbox|dm", r"\b(?:contact|reach|message|text|write|chat with|dm|inbox|add)(?: (?:me|him|her|them|us|mr\.? \w+|mrs\.? \w+|ms\.? \w+))?(?: directly| now| today)? (?:on|via|through|at|in) (?:whatsapp|telegram|instagram|signal|wechat|viber|snapchat|t\.me|my (?:profile|bio|inbox|dm))"),
+        ("dm|pm|inbox|whatsapp|telegram", r"\b(?:dm|pm|inbox|whatsapp|telegram) (?:me|us)\b"),
+        ("whatsapp|telegram|signal|viber|wechat", r"\b(?:whatsapp|telegram|signal|viber|wechat)(?: number| no| contact| id)? ?(?:[:+@]|\bon \+)"),
+        ("telegram|instagram|whatsapp|ig|tg|snapchat", r"@\w{3,32} on (?:telegram|instagram|whatsapp|ig|tg|snapchat)\b"),
+        ("link", r"\b(?:click|tap) (?:on )?(?:the|this|my) link\b|\blink (?:below|in (?:my |the )?(?:bio|profile|description))\b"),
+        ("bio|profile", r"\bcheck (?:out )?(?:my|the) (?:bio|profile)\b"),
+        ("escribeme|escribenos|contactame|contactanos|hablame|mandame", r"\b(?:escribeme|escribenos|contactame|contactanos|hablame|mandame (?:un )?(?:mensaje|msj|whatsapp|wasap|dm|md))\b"),
+        ("whatsapp|wasap|wsp|telegram|privado|md|dm|inbox", r"\b(?:mi|nuestro) (?:whatsapp|wasap|wsp|telegram)\b|\b(?:al|por) (?:privado|md|dm|inbox)\b"),
+        ("zap|whats|whatsapp|wpp|telegram|privado|direct|dm|pv|inbox", r"\b(?:me chama|chama|fale comigo|me manda|manda|mande) (?:uma )?(?:mensagem |msg |dm |direct )?(?:no|pelo|via|por|na) (?:zap|whats|whatsapp|wpp|telegram|privado|direct|dm|pv|inbox)\b"),
+        ("whatsapp|zap|whats|wpp|telegram", r"\b(?:meu|nosso) (?:whatsapp|zap|whats|wpp|telegram)\b|\bchama no (?:zap|pv|privado|direct)\b"),
+    ),
+    # Crypto giveaways and "claim your reward".
+    "giveaway": (
+        ("giveaway|airdrop", r"\bgiveaway\b|\bairdrop\b"),
+        ("drop", r"\bdrop (?:your|ur) (?:wallets?|address|eth|btc|usdt)\b"),
+        ("send", r"\bsend (?:\d[\d.]*+ ?)?(?:btc|eth|usdt|bitcoin)\b.{0,40}?\b(?:receive|get back|double)"),
+        ("claim", r"\bclaim (?:your )?(?:free )?(?:reward|bonus|prize|airdrop|tokens?|btc|eth|usdt)\b"),
+        ("free|double", r"\bfree (?:btc|eth|usdt|crypto|bitcoin|tokens)\b|\bdouble your (?:btc|bitcoin|eth|crypto|money)\b"),
+        ("shill|lucky", r"\bshill me\b|\blucky winners?\b"),
+        ("sorteo|sorteio|regalo|presente", r"\b(?:sorteo|sorteio|regalo|presente) de (?:cripto\w{0,10}|bitcoin|usdt)\b"),
+        ("reclama|resgate", r"\breclama (?:tu )?(?:premio|recompensa|bono)\b|\bresgate (?:seu|o) (?:premio|bonus|recompensa)\b"),
+    ),
+    # Work offered by chat: easy money from home, no experience, "5 people needed".
+    "job": (
+        ("earn|make|making|earning|paid", r"\b(?:earn|make|making|earning|get paid) (?:up to |over |about |between |from )?" + _MONEY + r" (?:per|a|every|each|in|within) (?:\d+ )?" + _PERIOD),
+        ("home", r"\bwork(?:ing)? (?:from|at) home\b.{0,60}?\b(?:earn|make|paid|income|salary)\b"),
+        ("needed|required|wanted", r"\b\d+ (?:people|persons|candidates|partners) (?:are )?(?:needed|required|wanted)\b"),
+        ("hiring|recruiting|looking", r"\b(?:we are|we're|i am|i'm) (?:hiring|recruiting|looking for (?:people|partners|workers|assistants|agents))\b"),
+        ("experience", r"\bno experience (?:is )?(?:needed|required|necessary)\b"),
+        ("job|work", r"\b(?:part[- ]time|online) (?:job|work) (?:from home|online|opportunity)\b"),
+        ("join", r"\bjoin (?:my|our) (?:team|group|channel)\b"),
+        ("desde", r"\btrabaj(?:o|a|ar|e) desde (?:casa|tu casa|el celular|el movil)\b"),
+        ("gana|ganar|ganas|genera|generar", r"\b(?:gana|ganar|ganas|genera|generar) (?:desde |hasta |mas de )?" + _MONEY + r" (?:al|por|cada|a la|en) (?:\d+ )?" + _PERIOD),
+        ("ingresos|experiencia|buscamos|unete", r"\bingresos extras?\b|\bsin experiencia previa\b|\bbuscamos (?:personas|socios|colaboradores)\b|\bunete a (?:mi|nuestro) (?:equipo|grupo|canal)\b"),
+        ("casa", r"\btrabalh(?:e|ar|o) (?:de|em) casa\b"),
+        ("ganhe|ganhar|fature|faturar|lucre", r"\b(?:ganhe|ganhar|fature|faturar|lucre) (?:ate |mais de |de )?" + _MONEY + r" (?:por|ao|todo|cada|na|no) (?:\d+ )?" + _PERIOD),
+        ("renda|experiencia|contratando|entre", r"\brenda extra\b|\bsem experiencia\b|\bestamos contratando\b|\bentre (?:no|para o) (?:meu|nosso) (?:grupo|time|canal)\b"),
+    ),
+    # "Customer service number" floods.
+    "service_number": (
+        ("customer", r"customer (?:service|care|support)(?: phone)?(?: number| helpline| no\.?)"),
+        ("support|helpline|help|helpdesk|toll|hotline", r"(?:support|helpline|help ?desk|toll[- ]free|hotline) (?:phone )?(?:number|no\.?)"),
+        ("toll|call|dial", r"\btoll[- ]free\b|\b(?:call|dial) (?:now|us today)\b"),
+        ("cliente", r"(?:numero|telefono) de (?:atencion|servicio) al cliente"),  # codespell:ignore
+        ("gratuita|llame", r"\blinea gratuita\b|\bllame (?:ya|ahora)\b"),
+        ("atendimento|suporte|sac|ligue", r"(?:numero|telefone) (?:do|de) (?:atendimento|suporte|sac)\b|\bcentral de atendimento\b|\bligue (?:ja|agora)\b"),
+    ),
+    # Promoting a site, channel or service; SEO and follower shops.
+    "promotion": (
+        ("visit", r"\bvisit my (?:site|website|blog|page|channel|profile|store|shop)\b"),
+        ("check", r"\bcheck (?:out )?my (?:site|website|blog|page|channel|video|music|new song|playlist|store|shop)\b"),
+        ("subscribe|sub", r"\b(?:subscribe|sub) to (?:my|our)\b|\bplease subscribe\b"),
+        ("visit|click", r"\bvisit (?:us|our (?:site|website|store|shop))\b|\bclick (?:here|on my)\b"),
+        ("followers|likes|views|subscribers", r"\b(?:buy|cheap|get|increase) (?:\w+ )?(?:followers|likes|views|subscribers)\b"),
+        ("backlink|backlinks|guest|building|seo", r"\bbacklinks?\b|\bguest posts?\b|\blink building\b|\bseo (?:services|agency|company|expert)\b"),
+        ("design|marketing", r"\bweb design (?:services|company|agency)\b|\bdigital marketing (?:agency|services)\b"),
+        ("code|replica", r"\b(?:discount|promo|coupon) code\b|\breplica (?:watches|bags)\b"),
+        ("visita|visiten|visitad|mira|miren|siganme|siguenme", r"\b(?:visita|visiten|visitad|mira|miren|siganme|siguenme) (?:mi|nuestro|nuestra) (?:blog|sitio|pagina|web|canal|perfil|tienda)\b"),
+        ("suscribete|suscribanse|clic|seguidores|descuento", r"\bsuscribete\b|\bsuscribanse\b|\b(?:haz|hagan|de) clic aqui\b|\b(?:compra|comprar) seguidores\b|\bcodigo de descuento\b"),
+        ("visite|confira|conheca|acesse|sigam|siga", r"\b(?:visite|confira|conheca|acesse|sigam|siga) (?:o |a )?(?:meu|minha|nosso|nossa) (?:site|blog|canal|perfil|loja|pagina)\b"),  # codespell:ignore
+        ("inscreva|clique|seguidores|cupom|promocional", r"\binscreva-se\b|\bclique aqui\b|\b(?:compre|comprar) seguidores\b|\bcupom de desconto\b|\bcodigo promocional\b"),  # codespell:ignore
+    ),
+    # Asking for likes and shares (the YouTube collection's "like this comment").
+    "engagement_bait": (
+        ("like|share", r"\blike this (?:comment|post)\b|\bshare this (?:video|post|comment)\b"),
+        ("like|comparte", r"\b(?:dale|den) like a este comentario\b|\bcomparte este (?:video|comentario)\b"),
+        ("curte|compartilhe", r"\bcurte (?:esse|este) comentario\b|\bcompartilhe (?:esse|este) (?:video|post)\b"),
+    ),
+    # Sex offers and dating sites; not sex as a topic.
+    "adult": (
+        ("hot|dating|chat|cam|cams", r"\bhot (?:girls|singles|women|moms) (?:in|near|want)\b|\b(?:adult|sex) (?:dating|chat|cams?)\b"),
+        ("nude|nudes|escort|webcam", r"\bnude (?:photos|pics|videos)\b|\bsend (?:me )?nudes\b|\bescort (?:service|girls|agency|models)\b|\bwebcam (?:girls|models)\b"),
+        ("chicas|fotos|contenido", r"\bchicas (?:calientes|solteras|webcam)\b|\bfotos (?:intimas|desnudas)\b|\bcontenido (?:para adultos|\+18)\b"),
+        ("garota|garotas|fotos|conteudo", r"\bgarotas? (?:quentes|solteiras|de programa)\b|\bfotos (?:intimas|nuas)\b|\bconteudo (?:adulto|\+18)\b"),
+    ),
+    # Empty praise: common in link spam, but genuine readers say it too. Not evidence.
+    "praise": (
+        ("great|nice|awesome|amazing|wonderful|informative|useful|excellent", r"\b(?:great|nice|awesome|amazing|wonderful|informative|useful|excellent) (?:post|article|blog|content|read|write-?up|information|info)\b"),
+        ("thanks|thank|keep", r"\bthanks? (?:you )?for (?:sharing|this (?:post|article|information))\b|\bkeep up the (?:good|great) work\b"),
+        ("excelente|gran|buen|gracias", r"\b(?:excelente|gran|buen|muy buen) (?:articulo|post|blog|contenido)\b|\bgracias por compartir\b"),
+        ("otimo|excelente|muito|bom|obrigado|obrigada", r"\b(?:otimo|excelente|muito bom|bom) (?:post|artigo|conteudo|blog)\b|\bobrigad[oa] por compartilhar\b"),
+    ),
+}  # fmt: skip
+NOT_EVIDENCE = frozenset({"praise"})
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern."""
+    branches, depth, start, i = [], 0, 0, 0
+    in_class = False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*branches, pattern[start:]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """A phrase pattern.
+
+    A leading `\\b` keeps Python's regex engine from skipping ahead to the pattern's first
+    literal (15 times slower on a long comment): when every alternative starts with one, it is
+    checked after the match instead.
+    """
+
+    rx: re.Pattern[str]
+    bounded: bool
+
+    @classmethod
+    def compile(cls, pattern: str) -> _Pattern:
+        branches = _branches(pattern)
+        if all(branch.startswith("\\b") for branch in branches):
+            return cls(re.compile("|".join(branch[2:] for branch in branches)), True)
+        return cls(re.compile(pattern), False)
+
+    def search(self, folded: str) -> re.Match[str] | None:
+        if not self.bounded:
+            return self.rx.search(folded)
+        for match in self.rx.finditer(folded):
+            start = match.start()
+            if start == 0 or not (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                return match
+        return None
+
+
+_PATTERNS: dict[str, tuple[_Pattern, ...]] = {
+    family: tuple(_Pattern.compile(p) for _, p in patterns) for family, patterns in PHRASES.items()
+}
+# trigger word -> (family, pattern index) pairs to try
+_TRIGGERS: dict[str, list[tuple[str, int]]] = {}
+for _family, _patterns in PHRASES.items():
+    for _index, (_words, _) in enumerate(_patterns):
+        for _word in _words.split("|"):
+            _TRIGGERS.setdefault(_word, []).append((_family, _index))
+
+
+def phrases(folded: str, words: Iterable[str]) -> dict[str, re.Match[str]]:
+    """The first match of each phrase family in a folded body whose words (as the text model
+    tokenizes them) are `words`."""
+    candidates: set[tuple[str, int]] = set()
+    for word in words:
+        found = _TRIGGERS.get(word)
+        if found:
+            candidates.update(found)
+    matches: dict[str, re.Match[str]] = {}
+    for family, index in sorted(candidates):
+        if family not in matches and (match := _PATTERNS[family][index].search(folded)):
+            matches[family] = match
+    return matches
+
+
+# A phone number: 9-15 digits in groups, optionally after + or a bracketed area code. Groups are
+# bounded, so the match is linear; dot-grouped thousands ("1.400.000.000"), dates and lists of
+# years are numbers readers write, not phones.
+_PHONE = re.compile(
+    r"(?<![\w+])(?<!\d[.,])(?:\+ ?)?(?:\(\d{1,4}\) ?)?\d{1,5}(?:[ .\-]?\d{1,5}){1,5}+(?!\w|[.,]\d)"
+)
+_NINE_DIGITS = re.compile(r"\d(?:\D{0,3}\d){8}")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+_YEARS = re.compile(r"^(?:(?:19|20)\d\d[ .\-]*)+$")
+_DATE = re.compile(r"^(?:19|20)\d\d[\-.]\d\d?[\-.]\d\d?\b")
+_DIGIT = re.compile(r"\d")
+_MESSAGING_APPS = frozenset({"whatsapp", "whats", "wpp", "zap", "wasap", "telegram", "signal", "viber", "wechat"})
+_REPEAT = re.compile(r"(.)\1{3,}+", re.DOTALL)
+_MONEY_SIGN = re.compile(r"\$ ?\d|\d ?k? ?(?:\$|€|£|usd|dollars?|dolares|reais|euros?|usdt|btc|eth)\b")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-Я]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Below this share of capitals a comment is not shouting; the model reads only the excess.
+SHOUTING = 0.6
+# Disguised words needed before the disguise counts as evidence: one may be an accident.
+DISGUISE_MIN_WORDS = 2
+STYLED_MIN_LETTERS = 4
+
+# Order of the numeric columns fed to the linear model next to the word and character blocks.
+FEATURE_NAMES: tuple[str, ...] = (
+    "phone",
+    "email",
+    "handle",
+    "messaging_app",
+    "money",
+    "disguised",
+    "styled",
+    "repeated",
+    "capitals",
+    *(f"phrase.{family}" for family in PHRASES),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One finding as a code with parameters; `evidence` marks a spam-specific signal."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    evidence: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFinding:
+    """A link or address and how its destination was judged."""
+
+    domain: str
+    destination: Destination
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the checks found in one body: model inputs, reasons, and the links judged."""
+
+    values: tuple[float, ...]  # aligned with FEATURE_NAMES
+    reasons: tuple[Reason, ...]
+    links: tuple[LinkFinding, ...]
+
+    @property
+    def evidence(self) -> bool:
+        """Whether any finding is a spam-specific signal."""
+        return any(reason.evidence for reason in self.reasons)
+
+
+def phones(text: str) -> int:
+    """How many phone numbers the text offers."""
+    if not _NINE_DIGITS.search(text):
+        return 0
+    found = 0
+    for match in _PHONE.finditer(text):
+        number = match.group(0).strip()
+        digits = len(_DIGIT.findall(number))
+        if 9 <= digits <= 15 and not (
+            _THOUSANDS.match(number) or _YEARS.match(number) or _DATE.match(number)
+        ):
+            found += 1
+    return found
+
+
+def capitals(text: str) -> float:
+    """The share of capitals among the letters, when it is shouting (else 0)."""
+    upper = len(_UPPER.findall(text))
+    if upper < 8:  # too few to shout with: skip counting every letter
+        return 0.0
+    share = upper / len(_LETTER.findall(text))
+    return share if share >= SHOUTING else 0.0
+
+
+def _excerpt(match: re.Match[str]) -> str:
+    return " ".join(match.group(0).split())[:60]
+
+
+def extract(
+    normalised: texts.Normalised,
+    folded: str,
+    words: Iterable[str],
+    destinations: Destinations | None = None,
+) -> Signals:
+    """Run every check on a normalised body, its folded form (`text.fold`) and its words."""
+    judge = destinations or Destinations()
+    body = normalised.text
+    word_set = set(words)
+    reasons: list[Reason] = []
+
+    found: dict[str, Destination] = {}
+    for link in texts.links(body):
+        found.setdefault(registered_domain(link.host), judge.judge(link.host))
+    for domain, destination in found.items():
+        evidence = _is_evidence(destination)
+        reasons.append(Reason(f"link.{destination.value}", {"domain": domain}, evidence=evidence))
+    emails = texts.emails(body)
+    for domain in dict.fromkeys(emails):
+        evidence = _is_evidence(judge.judge(domain))
+        reasons.append(Reason("contact.email", {"domain": domain}, evidence=evidence))
+    n_phones = phones(texts.strip_links(body))
+    if n_phones:
+        reasons.append(Reason("contact.phone", {"count": n_phones}, evidence=True))
+
+    matches = phrases(folded, word_set)
+    for family, match in matches.items():
+        evidence = family not in NOT_EVIDENCE
+        reasons.append(Reason(f"phrase.{family}", {"phrase": _excerpt(match)}, evidence=evidence))
+    phrase_values = [1.0 if family in matches else 0.0 for family in PHRASES]
+
+    disguised, styled = normalised.disguised_words, normalised.styled_letters
+    if disguised >= DISGUISE_MIN_WORDS or styled >= STYLED_MIN_LETTERS:
+        reasons.append(
+            Reason("letters.disguised", {"words": disguised, "styled": styled}, evidence=True)
+        )
+    shouting = capitals(body)
+    if shouting:
+        reasons.append(Reason("text.capitals", {"percent": round(shouting * 100)}))
+
+    values = (
+        min(n_phones, 2) / 2 + (0.5 if n_phones else 0.0),
+        1.0 if emails else 0.0,
+        1.0 if "@" in body and texts.handles(body) else 0.0,
+        1.0 if not word_set.isdisjoint(_MESSAGING_APPS) else 0.0,
+        1.0 if _MONEY_SIGN.search(folded) else 0.0,
+        math.log1p(disguised),
+        1.0 if styled >= STYLED_MIN_LETTERS else 0.0,
+        min(len(_REPEAT.findall(body)), 3) / 3,
+        shouting,
+        *phrase_values,
+    )
+    links = tuple(LinkFinding(domain, destination) for domain, destination in found.items())
+    return Signals(values=values, reasons=tuple(reasons), links=links)
+
+
+def _is_evidence(destination: Destination) -> bool:
+    return destination not in (Destination.REFERENCE, Destination.LEARNED_GENUINE)
