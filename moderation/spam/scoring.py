@@ -25,12 +25,7 @@ from moderation.spam.signals import Reason
 # request. A link to an unknown site is a spam signal (it may decide the folder) but adds little
 # to the score: readers cite sources. Values chosen by hand, documented in docs/spam.md.
 DESTINATION_LOGIT: Mapping[Destination, float] = {
-    Destination.REFERENCE: 0.0,
-    Destination.LEARNED_GENUINE: -0.5,
-    Destination.UNKNOWN: 0.3,
-    Destination.COMMERCIAL: 1.0,
-    Destination.SHORTENER: 1.5,
-    Destination.MESSAGING: 2.0,
+    Destination.LEARNED_GENUINE: -1.0,
     Destination.LEARNED_SPAM: 3.0,
 }
 REPEAT_LOGIT = 2.0
@@ -56,6 +51,13 @@ _DIGITS = re.compile(r"\d+")
 _WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
+# Links whose weight never counts towards the spam folder (see SpamResult.verdict).
+_LINK_ONLY_FEATURES = tuple(
+    checks.FEATURE_NAMES.index(f"link.{kind.value}")
+    for kind in (Destination.UNKNOWN, Destination.COMMERCIAL)
+)
+
+
 class Verdict(enum.StrEnum):
     """Where the scores and signals put a comment."""
 
@@ -71,12 +73,9 @@ def _digit_shape(match: re.Match[str]) -> str:
 
 
 def prepare(folded: str) -> str:
-    """The text the word and character models read, from the folded body: no markup, links,
-    addresses or handles; digits reduced to their shape.
-
-    Where links point is judged apart (destinations); the words around them are what is read.
-    """
-    plain = texts.strip_links(texts.plain(folded))
+    """The text the word and character models read, from the folded body: no markup, each link
+    reduced to its domain, no addresses or handles; digits reduced to their shape."""
+    plain = texts.links_as_domains(texts.plain(folded))
     return " ".join(_DIGITS.sub(_digit_shape, plain).split())
 
 
@@ -166,9 +165,15 @@ class Tokens:
 
 @dataclass(frozen=True, slots=True)
 class SpamResult:
-    """A score in 0..1, the reasons, and whether any of them is spam-specific evidence."""
+    """A score in 0..1, the reasons, and whether any of them is spam-specific evidence.
+
+    `score_apart_from_links` leaves out what links to unknown and commercial sites added: such a
+    link is evidence only for a comment that reads like spam without it, since readers cite
+    sources the defaults cannot list.
+    """
 
     score: float
+    score_apart_from_links: float
     reasons: tuple[Reason, ...]
     model_version: str
     borderline: float
@@ -179,9 +184,17 @@ class SpamResult:
         return any(reason.evidence for reason in self.reasons)
 
     def verdict(self, threshold: float) -> Verdict:
-        """Where the comment goes at this spam-folder threshold."""
+        """Where the comment goes at this spam-folder threshold.
+
+        The spam folder needs a spam-specific signal and a score at or above the threshold
+        without what links to unknown or commercial sites added (such a link is a signal, but a
+        reader citing a source must not be hidden for it). A score at the threshold otherwise
+        marks the comment likely spam, in the queue.
+        """
+        if self.score_apart_from_links >= threshold and self.evidence:
+            return Verdict.SPAM
         if self.score >= threshold:
-            return Verdict.SPAM if self.evidence else Verdict.LIKELY
+            return Verdict.LIKELY
         if self.score >= self.borderline:
             return Verdict.BORDERLINE
         return Verdict.CLEAN
@@ -287,16 +300,21 @@ class SpamModel:
         tok = self.tokens(body, destinations)
         reasons = list(tok.signals.reasons)
         logit = self.text_logit(tok) + self.site.logit(tok)
-        logit += max((DESTINATION_LOGIT[link.destination] for link in tok.signals.links), default=0.0)
+        logit += max(
+            (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links), default=0.0
+        )
         for reason, value in _context_signals(context, tok):
             reasons.append(reason)
             logit += value
         score = sigmoid(logit)
+        links = sum(
+            max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _LINK_ONLY_FEATURES
+        )
         if score >= self.borderline:
             words = self.spam_words(tok)
             if words:
                 reasons.append(Reason("text.wording", {"words": words}))
-        return SpamResult(score, tuple(reasons), self.version, self.borderline)
+        return SpamResult(score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline)
 
     def spam_words(self, tok: Tokens) -> list[str]:
         """The words that pushed the score up most, when the wording pushed it up clearly.

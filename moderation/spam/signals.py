@@ -28,7 +28,12 @@ _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
     "investment": (
-        ("made|earned|earn|got|received|withdrew|make", r"\bi (?:have )?(?:made|earned|got|received|withdrew|make|earn) (?:over |about |up to |a profit of |profit of |more than )?" + _MONEY),
+        ("profit|profits|roi|returns|interest", r"\b\d+ ?% (?:profits?|returns?|roi|interest) (?:in|within|every|per|daily|weekly)\b|\bprofits? (?:in|within) \d+ ?(?:hours|hrs|days)\b"),
+        ("invest", r"\binvest (?:in|with) (?:this|our|the) (?:company|platform|project|broker)\b"),
+        ("testimony", r"\b(?:my|this) testimony\b"),
+        ("legit|legitimate", r"\blegit(?:imate)?\b.{0,80}?\bplatform\b"),
+        ("ayudo|ajudou|helped", r"\b(?:me (?:ayudo|ajudou) a|helped me (?:to )?) (?:ganar|ganhar|lucrar|recuperar|invertir|investir|earn|make|recover|invest)\b"),
+        ("made|earned|earn|got|received|withdrew|make", r"\bi (?:have )?(?:made|earned|got|received|withdrew|make|earn) (?:over |about |up to |a profit of |profit of |more than )?" + _MONEY + r".{0,50}?\b(?:with|thanks|from|after|trading|investing|invest|platform|profit|within|in \d+ (?:days|weeks|hours)|per|a (?:day|week|month)|every|weekly|daily)\b"),
         ("invest|invested|investing|deposit|deposited", r"\b(?:invest(?:ed|ing)?|deposit(?:ed)?) (?:just |only |with )?(?:a |an )?" + _MONEY + r".{0,60}?\b(?:got|received|earn|made|profit|withdr|return)"),
         ("investment", r"\binvestment (?:platform|company|manager|expert|opportunity|plan|broker|mentor)s?\b"),
         ("trading|trade", r"\btrad(?:ing|e) (?:platform|expert|account manager|mentor|signals)\b"),
@@ -39,19 +44,23 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("successful", r"\bsuccessful (?:payout|withdrawal|cash ?out)\b"),
         ("recover|recovered|recovery|retrieve|retrieved|back", r"\b(?:recover(?:ed|y)?|retrieve[d]?|get back) (?:all )?(?:my|your|their|his|her|the) (?:lost |stolen |scammed )?(?:funds|money|crypto|bitcoins?|btc|usdt|investments?|assets)\b"),
         ("recovery", r"\b(?:funds?|assets?|crypto|bitcoin|scam) recovery\b|\brecovery (?:expert|agent|specialist|hacker|company)\b"),
-        ("gane|ganado|obtuve|retire|recibi", r"\b(?:gane|he ganado|obtuve|retire|recibi) (?:mas de |hasta |unos |alrededor de )?" + _MONEY),
+        ("gane|ganado|obtuve|retire|recibi", r"\b(?:gane|he ganado|obtuve|retire|recibi) (?:mas de |hasta |unos |alrededor de )?" + _MONEY + r".{0,50}?\b(?:con|gracias|desde|despues|invirtiendo|trading|plataforma|ganancias?|en \d+ (?:dias|semanas|horas)|por (?:dia|semana|mes)|al (?:dia|mes)|cada|diarios|semanales)\b"),
         ("inverti", r"\binverti (?:solo |solamente |apenas )?" + _MONEY),
         ("plataforma", r"\bplataforma de (?:inversion|inversiones|trading|criptomonedas|investimentos?|criptomoedas)\b"),
         ("ganancias|ingresos|libertad", r"\bganancias (?:garantizadas|diarias|semanales)\b|\bingresos pasivos\b|\blibertad financiera\b"),
         ("recuperar|recupere|recupero", r"\brecuper(?:ar|e|o) (?:todo )?(?:mi|su|tu|mis|sus) (?:dinero|fondos|inversion|inversiones|criptomonedas|bitcoins?)\b"),
         ("recuperar|recuperei|recuperou", r"\brecuper(?:ar|ei|ou) (?:o |os )?(?:meu|seu|teu|meus|seus) (?:dinheiro|fundos|investimentos?|criptomoedas|bitcoins?)\b"),
         ("experto|experta|especialista", r"\b(?:expert[oa] en|especialista em) (?:inversiones|investimentos|trading|criptomonedas|criptomoedas|forex|recuperacion|recuperacao)\b"),
-        ("ganhei|lucrei|recebi|saquei|faturei", r"\b(?:ganhei|lucrei|recebi|saquei|faturei) (?:mais de |ate |cerca de )?" + _MONEY),
+        ("ganhei|lucrei|recebi|saquei|faturei", r"\b(?:ganhei|lucrei|recebi|saquei|faturei) (?:mais de |ate |cerca de )?" + _MONEY + r".{0,50}?\b(?:com|gracas|desde|depois|investindo|trading|plataforma|lucro|em \d+ (?:dias|semanas|horas)|por (?:dia|semana|mes)|ao (?:dia|mes)|cada|diarios|semanais)\b"),
         ("investi", r"\binvesti (?:apenas |so |somente )?" + _MONEY),
         ("lucro|lucros|renda|liberdade", r"\blucros? (?:garantidos?|diarios|semanais)\b|\brenda passiva\b|\bliberdade financeira\b"),
     ),
     # Asking to move the conversation to a chat, a profile or a link.
     "contact": (
+        ("telegram|instagram|whatsapp|ig|tg|snapchat|tiktok", r"@[\w.]{3,32} (?:on|en|no|na) (?:telegram|instagram|whatsapp|ig|tg|snapchat|tiktok)\b|\b(?:telegram|instagram|whatsapp|tiktok)(?: dele| dela| del| de el| de ella| his| her)?:? ?@[\w.]{3}"),
+        ("hablale|escribele|contactalo|contactala|fala|chama", r"\b(?:hablale|escribele|contactalo|contactala|fala com (?:ele|ela)|chama (?:ele|ela))\b"),
+        ("chamar|chama", r"\b(?:chamar|chama) (?:no|pelo|na) (?:privado|pv|direct|dm|zap|whats|whatsapp|inbox)\b"),
+        ("here", r"\b(?:sign up|signing up|register|book your (?:seats?|spot)|donate|join us|apply|order) here\b"),
         ("whatsapp|telegram|instagram|signal|wechat|viber|snapchat|profile|bio|inbox|dm", r"\b(?:contact|reach|message|text|write|chat with|dm|inbox|add)(?: (?:me|him|her|them|us|mr\.? \w+|mrs\.? \w+|ms\.? \w+))?(?: directly| now| today)? (?:on|via|through|at|in) (?:whatsapp|telegram|instagram|signal|wechat|viber|snapchat|t\.me|my (?:profile|bio|inbox|dm))"),
         ("dm|pm|inbox|whatsapp|telegram", r"\b(?:dm|pm|inbox|whatsapp|telegram) (?:me|us)\b"),
         ("whatsapp|telegram|signal|viber|wechat", r"\b(?:whatsapp|telegram|signal|viber|wechat)(?: number| no| contact| id)? ?(?:[:+@]|\bon \+)"),
@@ -65,6 +74,8 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # Crypto giveaways and "claim your reward".
     "giveaway": (
+        ("give|giving", r"\b(?:give|giving) (?:out|away) (?:huge |free )?(?:rewards|prizes|tokens|crypto|bitcoin|usdt)\b"),
+        ("altcoin|nft|crypto|bitcoin|btc|airdrop|giveaway|forex", r"#(?:altcoin|nft|crypto|bitcoin|btc|airdrop|giveaway|forex)"),
         ("giveaway|airdrop", r"\bgiveaway\b|\bairdrop\b"),
         ("drop", r"\bdrop (?:your|ur) (?:wallets?|address|eth|btc|usdt)\b"),
         ("send", r"\bsend (?:\d[\d.]*+ ?)?(?:btc|eth|usdt|bitcoin)\b.{0,40}?\b(?:receive|get back|double)"),
@@ -76,6 +87,8 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # Work offered by chat: easy money from home, no experience, "5 people needed".
     "job": (
+        ("celular|phone|telefone|movil|telefono|smartphone", r"\b(?:celular|phone|smartphone|telefone|movil|telefono) (?:e|y|and) (?:de |of )?(?:[1-3]|uma|una|dos|duas|two|three|tres) (?:horas?|hours?|hrs)\b"),
+        ("dinheiro|dinero|money", r"\b(?:ganhar|ganhe|ganar|gana|earn|make) (?:um )?(?:dinheiro|dinero|money) extra\b|\bextra (?:cash|income) (?:from home|online|daily)\b"),
         ("earn|make|making|earning|paid", r"\b(?:earn|make|making|earning|get paid) (?:up to |over |about |between |from )?" + _MONEY + r" (?:per|a|every|each|in|within) (?:\d+ )?" + _PERIOD),
         ("home", r"\bwork(?:ing)? (?:from|at) home\b.{0,60}?\b(?:earn|make|paid|income|salary)\b"),
         ("needed|required|wanted", r"\b\d+ (?:people|persons|candidates|partners) (?:are )?(?:needed|required|wanted)\b"),
@@ -101,6 +114,19 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # Promoting a site, channel or service; SEO and follower shops.
     "promotion": (
+        ("subscribe|suscribe|subcribe|sub", r"\bsu(?:b)?s?cribe (?:for|to) me\b|\bsub (?:4|for) sub\b|\bfollow (?:4|for) follow\b|\blike (?:4|for) like\b"),
+        ("me|my", r"\b(?:check|checking) me out\b|\bcheck out my (?:\w+ )?(?:video|videos|vidios|channel|rap|song|music|stream|page|account)\b|\b(?:watch|follow) my (?:stream|channel|videos|page)\b"),
+        ("help|hit|please", r"\bhelp me (?:out|get|reach|to get|grow)\b.{0,40}?\b(?:subscribers|views|likes|followers)\b|\bi (?:just )?hit \d+k? subscribers\b|\bplease (?:check|look at|watch|listen to) (?:out )?my\b"),
+        ("follow|add", r"\b(?:follow|add) me (?:on|in|at|here|please|watch|and)\b|\bfollow me\b.{0,20}?\b(?:instagram|twitter|facebook|tiktok|ig)\b"),
+        ("channel|subscriber|subscribers", r"\bmy (?:youtube |new |small )?channel\b|\b(?:become|be) my (?:first |\d+(?:st|nd|rd|th) )?subscribers?\b|\bsu(?:b)?scribe (?:to )?my\b"),
+        ("check|take|look", r"\b(?:check out|take a look at|look at) (?:this|our|my) (?:video|playlist|cover|song|channel|page|music) on (?:youtube|facebook|instagram|soundcloud)\b|\bcheck out (?:our|my) (?:cover|remix|song|music)\b"),
+        ("sub|subscribe|subscribed", r"\bsub(?:scribe)? (?:to )?me\b|\bsub(?:scribe)? (?:to )?my (?:channel|page)\b"),
+        ("see|watch|hear|listen", r"\b(?:see|watch|hear|listen to) my (?:new )?(?:track|song|video|channel|music|mixtape|cover|rap)\b"),
+        ("look|search", r"\b(?:look up|search for|search) my (?:channel|name|page|music|song)\b"),
+        ("come", r"\bcome (?:and )?(?:watch|see|check(?: out)?|listen to) my\b"),
+        ("our|nuestro|nuestra|nuestros|nuestras|nosso|nossa|nossos|nossas", r"\b(?:our|nuestr[oa]s?|noss[oa]s?) (?:company|shop|store|agency|products?|services|offers|prices|reviews|catalog|empresa|tienda|agencia|productos|servicios|ofertas|precios|catalogo|loja|produtos|servicos|precos)\b"),
+        ("now|today|online|ahora|hoy|agora|hoje", r"\b(?:apply|order|buy|shop|book|call|compra|pide|solicita|solicitalo|compre|peca|ligue) (?:now|today|online|ahora|hoy|ya|agora|hoje|ja)\b"),
+        ("off|sale|descuento|desconto", r"\b\d+ ?% (?:off|sale|de descuento|de desconto)\b"),
         ("visit", r"\bvisit my (?:site|website|blog|page|channel|profile|store|shop)\b"),
         ("check", r"\bcheck (?:out )?my (?:site|website|blog|page|channel|video|music|new song|playlist|store|shop)\b"),
         ("subscribe|sub", r"\b(?:subscribe|sub) to (?:my|our)\b|\bplease subscribe\b"),
@@ -135,6 +161,41 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("otimo|excelente|muito|bom|obrigado|obrigada", r"\b(?:otimo|excelente|muito bom|bom) (?:post|artigo|conteudo|blog)\b|\bobrigad[oa] por compartilhar\b"),
     ),
 }  # fmt: skip
+# Russian, the language of much of the chat-group spam that reaches comment forms (the Telegram
+# samples): read only when a body has Cyrillic letters. Stems stand for the many inflected forms,
+# so these run on the folded text without trigger words. Written with those samples in view:
+# their measured share is optimistic (docs/spam.md).
+CYRILLIC_PHRASES: dict[str, tuple[str, ...]] = {
+    "contact": (
+        r"\bпиш(?:и|ите|у)\b.{0,30}?(?:\bлс\b|личк|личн|директ|телегр|админ)",
+        r"\bв (?:лс|личку|личные сообщения|директ)\b",
+        r"\bнапиши(?:те)? (?:в поиск|мне|админу)",
+        r"(?:ссылк\w*|подробн\w*|инф\w*) в (?:профиле|описании|био)\b|\bв описании профиля",
+    ),
+    "job": (
+        r"\bнабор (?:в (?:команду|проект)|людей|сотрудник|партн[её]р)",
+        r"\bнабира(?:ю|ем)\b.{0,30}?(?:в команду|в проект|людей|партн[её]р)",
+        r"\bищ(?:у|ем)\b.{0,30}?(?:в команду|людей|партн[её]р|коллег|сотрудник|ассистент|администратор|человек)",
+        r"\bудал[её]нн\w{0,4} (?:заработ|работ|деятельност|формат|занятост|основ)",
+        r"\bзаработ(?:ок|ка|ком)\b|\bдоход\w{0,3} (?:от|до)\b",
+        r"\bтребу(?:ется|ются) (?:срочно )?(?:сотрудник|менеджер|курьер|администратор|люди)",
+        r"\bбез опыта\b|\bопыт не (?:нужен|требуется|обязателен)|\bбесплатн\w{0,3} обучени|\bобуча\w{0,3} бесплатно",
+        r"\bс (?:тебя|вас),? телефон|\bзаработа(?:ть|ешь|ете)\b.{0,40}?(?:\$|usdt|руб|₽|в день|в неделю|за сутки)",
+        r"\bнужен (?:срочно )?(?:\w+ )?человек|\b\d(?:[.,]\d)?(?:-\d)? час(?:а|ов)? (?:в день|в сутки|свободного)",
+    ),
+    "promotion": (r"\bнакрут\w*|\bпрода(?:м|ю|ем) (?:рекламу|аккаунт)|\bотпишите\b",),
+    "adult": (r"\bинтим\w*|\bэскорт\w*|\bфот(?:о|очки) без тр[уy]с|\bгол(?:ые|ых) фото|\bобнаж[её]нн\w{0,3} фото",),
+    "investment": (
+        r"\bфальш\w{0,4} (?:рубл|доллар|купюр|валют)|\bподдельн\w{0,4} (?:валют|купюр|деньг)",
+        r"\bставк\w{0,2} на тотал|\bпрогноз\w{0,3} (?:от|из|по линии|на матч|в лайве) ",
+        r"\bзаработ\w{0,4} на (?:крипт|разниц|бирж)|\bцифров\w{0,3} (?:актив|валют)|\bпассивн\w{0,3} (?:доход|источник)",
+    ),
+}
+_CYRILLIC_PATTERNS = {
+    family: re.compile("|".join(f"(?:{p})" for p in patterns))
+    for family, patterns in CYRILLIC_PHRASES.items()
+}
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 NOT_EVIDENCE = frozenset({"praise"})
 
 
@@ -214,6 +275,10 @@ def phrases(folded: str, words: Iterable[str]) -> dict[str, re.Match[str]]:
     for family, index in sorted(candidates):
         if family not in matches and (match := _PATTERNS[family][index].search(folded)):
             matches[family] = match
+    if _CYRILLIC.search(folded):
+        for family, rx in _CYRILLIC_PATTERNS.items():
+            if family not in matches and (match := rx.search(folded)):
+                matches[family] = match
     return matches
 
 
@@ -227,8 +292,12 @@ _NINE_DIGITS = re.compile(r"\d(?:\D{0,3}\d){8}")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 _YEARS = re.compile(r"^(?:(?:19|20)\d\d[ .\-]*)+$")
 _DATE = re.compile(r"^(?:19|20)\d\d[\-.]\d\d?[\-.]\d\d?\b")
+_RANGE_PART = re.compile(r"^(?:\d{1,3}|\d{1,3}(?:[.,]\d{3})+)$")
 _DIGIT = re.compile(r"\d")
 _MESSAGING_APPS = frozenset({"whatsapp", "whats", "wpp", "zap", "wasap", "telegram", "signal", "viber", "wechat"})
+# HTML or BBCode links: a comment box takes plain text and markdown; pasted anchors with
+# keyword text are what link-building tools post.
+_ANCHOR = re.compile(r"<a\s[^<>]{0,300}href|\[url=", re.IGNORECASE)
 _REPEAT = re.compile(r"(.)\1{3,}+", re.DOTALL)
 _MONEY_SIGN = re.compile(r"\$ ?\d|\d ?k? ?(?:\$|€|£|usd|dollars?|dolares|reais|euros?|usdt|btc|eth)\b")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-Я]")
@@ -240,7 +309,19 @@ DISGUISE_MIN_WORDS = 2
 STYLED_MIN_LETTERS = 4
 
 # Order of the numeric columns fed to the linear model next to the word and character blocks.
+# Links count by the kind of place they point to; the model learns what each kind weighs (a
+# site's own learned reputation is added by hand in scoring, as no corpus has it).
+LINK_FEATURES = (
+    Destination.REFERENCE,
+    Destination.VIDEO,
+    Destination.UNKNOWN,
+    Destination.COMMERCIAL,
+    Destination.SHORTENER,
+    Destination.MESSAGING,
+)
 FEATURE_NAMES: tuple[str, ...] = (
+    *(f"link.{kind.value}" for kind in LINK_FEATURES),
+    "anchor",
     "phone",
     "email",
     "handle",
@@ -294,10 +375,23 @@ def phones(text: str) -> int:
         number = match.group(0).strip()
         digits = len(_DIGIT.findall(number))
         if 9 <= digits <= 15 and not (
-            _THOUSANDS.match(number) or _YEARS.match(number) or _DATE.match(number)
+            _THOUSANDS.match(number)
+            or _YEARS.match(number)
+            or _DATE.match(number)
+            or _is_range(number)
         ):
             found += 1
     return found
+
+
+def _is_range(number: str) -> bool:
+    """ "300-400.000": a range of amounts, each short or grouped in thousands."""
+    parts = number.split("-")
+    return (
+        len(parts) > 1
+        and all(_RANGE_PART.match(part.strip()) for part in parts)
+        and any(not part.strip().isdigit() for part in parts)
+    )
 
 
 def capitals(text: str) -> float:
@@ -335,6 +429,9 @@ def extract(
     for domain in dict.fromkeys(emails):
         evidence = _is_evidence(judge.judge(domain))
         reasons.append(Reason("contact.email", {"domain": domain}, evidence=evidence))
+    anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
+    if anchor:
+        reasons.append(Reason("link.anchor", evidence=True))
     n_phones = phones(texts.strip_links(body))
     if n_phones:
         reasons.append(Reason("contact.phone", {"count": n_phones}, evidence=True))
@@ -354,7 +451,10 @@ def extract(
     if shouting:
         reasons.append(Reason("text.capitals", {"percent": round(shouting * 100)}))
 
+    kinds = set(found.values())
     values = (
+        *(1.0 if kind in kinds else 0.0 for kind in LINK_FEATURES),
+        1.0 if anchor else 0.0,
         min(n_phones, 2) / 2 + (0.5 if n_phones else 0.0),
         1.0 if emails else 0.0,
         1.0 if "@" in body and texts.handles(body) else 0.0,
@@ -371,4 +471,4 @@ def extract(
 
 
 def _is_evidence(destination: Destination) -> bool:
-    return destination not in (Destination.REFERENCE, Destination.LEARNED_GENUINE)
+    return destination not in (Destination.REFERENCE, Destination.VIDEO, Destination.LEARNED_GENUINE)

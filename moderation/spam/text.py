@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from moderation.spam.destinations import registered_domain
+
 # Longer bodies are read on their start: the cost of every check stays bounded.
 MAX_CHARS = 5000
 
@@ -134,8 +136,8 @@ _ACCENTS = str.maketrans(_accent_table())
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: what phrases and the text model match against."""
-    return text.lower().translate(_ACCENTS)
+    """Lower case without accents, single spaces: what phrases and the text model match."""
+    return " ".join(text.lower().translate(_ACCENTS).split())
 
 
 # -- links, addresses, handles --------------------------------------------------------------------
@@ -211,19 +213,39 @@ def links(text: str) -> list[Link]:
 
 def strip_links(text: str) -> str:
     """The text with every link, email address and handle replaced by a space."""
+    return _replace_links(text, lambda host: " ")
+
+
+def links_as_domains(text: str) -> str:
+    """The text with each link reduced to one token naming its domain ("gob_mx"), and email
+    addresses and handles removed: the words around a link and where it points are what count,
+    not its path."""
+    return _replace_links(text, _domain_token)
+
+
+def _domain_token(host: str) -> str:
+    return " " + registered_domain(host).replace(".", "_").replace("-", "_") + " "
+
+
+def _replace_links(text: str, replace: Callable[[str], str]) -> str:
     if "@" in text:
         text = _HANDLE.sub(" ", _EMAIL.sub(" ", text))
-    if _MAYBE_LINK.search(text):
-        text = _URL.sub(_keep_non_links, text)
-    return text
+    if not _MAYBE_LINK.search(text):
+        return text
 
+    def one(match: re.Match[str]) -> str:
+        url = match.group(0)
+        if url[:4].lower() in ("http", "www."):
+            host = _SCHEME.sub("", url, count=1).split("/", 1)[0]
+        else:
+            domain = _bare_domain(url.split("/", 1)[0])
+            if domain is None:
+                return url
+            host = domain
+        host = host.split("?", 1)[0].split("#", 1)[0].split(":", 1)[0].strip(".").lower()
+        return replace(host.removeprefix("www."))
 
-def _keep_non_links(match: re.Match[str]) -> str:
-    url = match.group(0)
-    if url[:4].lower() in ("http", "www."):
-        return " "
-    host = url.split("/", 1)[0]
-    return " " if _bare_domain(host) else url
+    return _URL.sub(one, text)
 
 
 def emails(text: str) -> list[str]:
