@@ -14,7 +14,7 @@ from moderation.language import LanguageDetector
 from moderation.pipeline import Pipeline
 from moderation.pipeline.learning import SiteModels
 from moderation.ratelimit import SlidingWindow, parse_limits
-from moderation.spam import SpamModel
+from moderation import spam
 from moderation.threads import RenderCache
 
 
@@ -39,7 +39,7 @@ def detector_for(languages: tuple[str, ...]) -> LanguageDetector:
 def build_services(settings: Mapping[str, Any]) -> Services:
     """Build the services for one application from its settings."""
     detector = detector_for(tuple(settings["TERTULIA_LANGUAGES"]))
-    spam_models = SiteModels(SpamModel.bundled())
+    spam_models = SiteModels(spam.bundled())
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
     pipeline = Pipeline(

@@ -445,7 +445,7 @@ def extract(
     disguised, styled = normalised.disguised_words, normalised.styled_letters
     if disguised >= DISGUISE_MIN_WORDS or styled >= STYLED_MIN_LETTERS:
         reasons.append(
-            Reason("letters.disguised", {"words": disguised, "styled": styled}, evidence=True)
+            Reason("letters.disguised", {"count": max(1, disguised)}, evidence=True)
         )
     shouting = capitals(body)
     if shouting:

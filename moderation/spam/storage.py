@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import threading
+from array import array
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,10 @@ def text_model(tables: dict[str, Any]) -> TextModel:
 
     def block(name: str) -> Block:
         part = tables[name]
-        return Block(dict(zip(part["tokens"], zip(part["idf"], part["coef"], strict=True), strict=True)))
+        if not len(part["tokens"]) == len(part["idf"]) == len(part["coef"]):
+            raise ModelFileError(f"scoring tables: the {name} block is inconsistent")
+        index = {token: row for row, token in enumerate(part["tokens"])}
+        return Block(index, array("d", part["idf"]), array("d", part["coef"]))
 
     low, high = tables["char_range"]
     return TextModel(

@@ -105,7 +105,7 @@ def build_pipeline(c: float = C, min_df: int = MIN_DF) -> Pipeline:
             ("struct", "passthrough", list(range(1, 1 + len(signals.FEATURE_NAMES)))),
         ]
     )
-    return Pipeline([("features", columns), ("clf", LogisticRegression(C=c, max_iter=5000, tol=1e-6))])
+    return Pipeline([("features", columns), ("clf", LogisticRegression(C=c, max_iter=5000, tol=1e-4))])
 
 
 def fit_pipeline(

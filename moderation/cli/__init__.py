@@ -51,10 +51,15 @@ def _refused(failed: ValidationFailed) -> click.ClickException:
 @click.option("--title", required=True, help="The article's title.")
 @click.option("--url", default=None, help="Where the article lives on the site.")
 @click.option("--language", default=None, help="The article's language code, e.g. es.")
-def articles_add(slug: str, title: str, url: str | None, language: str | None) -> None:
+@click.option("--description", default=None, help="A sentence or two on what it is about.")
+def articles_add(
+    slug: str, title: str, url: str | None, language: str | None, description: str | None
+) -> None:
     """Open the article SLUG for comments."""
     try:
-        management.add_article(db.session, _site_languages(), slug, title, url, language)
+        management.add_article(
+            db.session, _site_languages(), slug, title, url, language, description
+        )
     except ValidationFailed as failed:
         raise _refused(failed) from failed
     db.session.commit()
@@ -132,9 +137,17 @@ def comments_reclassify() -> None:
 def comments_forget(email: str) -> None:
     """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
 
-    deleted = forget_author(db.session, email)
+    found = services()
+    forgotten = forget_author(
+        db.session, found.spam_models, email, current_app.config["TERTULIA_SPAM_THRESHOLD"]
+    )
     db.session.commit()
-    click.echo(f"{deleted} comment(s) deleted")
+    click.echo(f"{forgotten.comments} comment(s) deleted")
+    if forgotten.labels:
+        click.echo(
+            f"{forgotten.labels} spam label(s) forgotten; "
+            f"{forgotten.versions} learned spam model version(s) dropped and learned again"
+        )
 
 
 @click.command("demo")
@@ -148,8 +161,8 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add every command group to `app`."""
+    from moderation.cli.spam import spam_cli
     from moderation.language.cli import language_cli
-    from moderation.spam.cli import spam_cli
 
     for command in (
         db_cli,
