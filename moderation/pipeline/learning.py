@@ -179,7 +179,7 @@ def learn(
     start_from = models.base if from_scratch else current
     candidate = site.learn(start_from, [(label.text, label.is_spam) for label in new])
     recent = select(SpamLabel.text, SpamLabel.is_spam).order_by(SpamLabel.id.desc())
-    history = list(session.execute(recent.limit(JUDGED_LABELS)).tuples())
+    history = [(row[0], row[1]) for row in session.execute(recent.limit(JUDGED_LABELS))]
     cut = current.threshold if threshold is None else threshold
     judgement = site.judge(current, candidate, site.validation_pool(), history, cut)
     if not _claim(session, seen):

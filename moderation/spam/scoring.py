@@ -53,7 +53,12 @@ _DIGITS = re.compile(r"\d+")
 _WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
-# Links whose weight never counts towards the spam folder (see SpamResult.verdict).
+# Without what links add, a comment must score this much before it may go to the spam folder.
+# Readers' comments citing a source score below 0.2 without the link (real comments, bench);
+# commercial spam that leans on its link scores 0.3 to 0.8.
+WORDING_FLOOR = 0.3
+# Evidence that needs the floor, and links whose weight does not count towards it.
+LINK_ONLY_EVIDENCE = frozenset({"link.unknown", "link.commercial"})
 _LINK_ONLY_FEATURES = tuple(
     checks.FEATURE_NAMES.index(f"link.{kind.value}")
     for kind in (Destination.UNKNOWN, Destination.COMMERCIAL)
@@ -195,14 +200,17 @@ class SpamResult:
     def verdict(self, threshold: float) -> Verdict:
         """Where the comment goes at this spam-folder threshold.
 
-        The spam folder needs a spam-specific signal and a score at or above the threshold
-        without what links to unknown or commercial sites added (such a link is a signal, but a
-        reader citing a source must not be hidden for it). A score at the threshold otherwise
-        marks the comment likely spam, in the queue.
+        The spam folder needs a score at the threshold and a spam-specific signal. When the only
+        signal is a link to an unknown or commercial site, the wording must be suspicious in
+        itself: without what such links added, the score must still reach `WORDING_FLOOR`, so a
+        reader citing a source the defaults do not list is never hidden for the link. A score
+        at the threshold otherwise marks the comment likely spam, in the queue.
         """
-        if self.score_apart_from_links >= threshold and self.evidence:
-            return Verdict.SPAM
         if self.score >= threshold:
+            if any(r.evidence and r.code not in LINK_ONLY_EVIDENCE for r in self.reasons):
+                return Verdict.SPAM
+            if self.evidence and self.score_apart_from_links >= WORDING_FLOOR:
+                return Verdict.SPAM
             return Verdict.LIKELY
         if self.score >= self.borderline:
             return Verdict.BORDERLINE

@@ -76,7 +76,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     "giveaway": (
         ("give|giving", r"\b(?:give|giving) (?:out|away) (?:huge |free )?(?:rewards|prizes|tokens|crypto|bitcoin|usdt)\b"),
         ("altcoin|nft|crypto|bitcoin|btc|airdrop|giveaway|forex", r"#(?:altcoin|nft|crypto|bitcoin|btc|airdrop|giveaway|forex)"),
-        ("giveaway|airdrop", r"\bgiveaway\b|\bairdrop\b"),
+        ("giveaway|airdrop", r"\b(?:giveaway|airdrop)\b.{0,60}?\b(?:claim|join|drop|send|register|link|winners?|participate|enter|free)\b|\b(?:claim|join|free|biggest|huge|massive|mega)\b.{0,40}?\b(?:giveaway|airdrop)\b"),
         ("drop", r"\bdrop (?:your|ur) (?:wallets?|address|eth|btc|usdt)\b"),
         ("send", r"\bsend (?:\d[\d.]*+ ?)?(?:btc|eth|usdt|bitcoin)\b.{0,40}?\b(?:receive|get back|double)"),
         ("claim", r"\bclaim (?:your )?(?:free )?(?:reward|bonus|prize|airdrop|tokens?|btc|eth|usdt)\b"),
@@ -114,6 +114,8 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # Promoting a site, channel or service; SEO and follower shops.
     "promotion": (
+        ("viagra|cialis|tramadol|xanax|valium|oxycodone|levitra|phentermine|prescription|receta|receita", r"\b(?:buy|order|cheap|generic|compra|comprar|compre)\b.{0,30}?\b(?:viagra|cialis|tramadol|xanax|valium|oxycodone|levitra|phentermine)\b|\bwithout (?:a )?prescription\b|\bsin receta\b|\bsem receita\b"),
+        ("spins|bonus|bono|giros|rodadas", r"\b(?:free spins|casino bonus|welcome bonus|deposit bonus|bonus code|giros gratis|rodadas gratis|bono de bienvenida|bonus de boas-vindas)\b"),
         ("subscribe|suscribe|subcribe|sub", r"\bsu(?:b)?s?cribe (?:for|to) me\b|\bsub (?:4|for) sub\b|\bfollow (?:4|for) follow\b|\blike (?:4|for) like\b"),
         ("me|my", r"\b(?:check|checking) me out\b|\bcheck out my (?:\w+ )?(?:video|videos|vidios|channel|rap|song|music|stream|page|account)\b|\b(?:watch|follow) my (?:stream|channel|videos|page)\b"),
         ("help|hit|please", r"\bhelp me (?:out|get|reach|to get|grow)\b.{0,40}?\b(?:subscribers|views|likes|followers)\b|\bi (?:just )?hit \d+k? subscribers\b|\bplease (?:check|look at|watch|listen to) (?:out )?my\b"),

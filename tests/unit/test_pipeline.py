@@ -59,7 +59,11 @@ def test_genuine_comment_waits_in_the_queue_with_its_reasons(
     assert comment.spam_score is not None and comment.spam_score < 0.5
     checks = [reason["check"] for reason in comment.reasons]
     assert checks[:2] == ["language", "spam"]
-    assert all(reason["reason"] for reason in comment.reasons)
+    assert comment.reasons[0]["code"] == "language.detected"
+    assert comment.reasons[0]["params"]["language"] == "es"
+    assert comment.reasons[1]["params"]["verdict"] == "clean"
+    assert not any(reason["unclassified"] or reason["evidence"] for reason in comment.reasons)
+    assert not comment.likely_spam
     assert comment.client_ip_hash and "198.51" not in comment.client_ip_hash
     assert comment.published_at is None
 
@@ -68,16 +72,24 @@ def test_spam_above_the_threshold_goes_to_the_spam_folder(
     pipeline: Pipeline, article: Article
 ) -> None:
     comment = submit(pipeline, article, SPAM)
-    assert comment.status is CommentStatus.SPAM
+    assert comment.status is CommentStatus.SPAM and not comment.likely_spam
     spam = next(reason for reason in comment.reasons if reason["check"] == "spam")
-    assert spam["band"] == "spam" and spam["flag"]
+    assert spam["code"] == "spam.score" and spam["params"]["verdict"] == "spam" and spam["flag"]
+    evidence = {reason["code"] for reason in comment.reasons if reason["evidence"]}
+    assert {"contact.phone", "phrase.service_number"} <= evidence
 
 
-def test_threshold_setting_decides_the_folder(pipeline: Pipeline, article: Article) -> None:
+def test_a_high_score_without_evidence_waits_as_likely_spam(
+    pipeline: Pipeline, article: Article
+) -> None:
+    # A threshold of zero puts every score above it, but a genuine comment has no spam signal.
     strict = dataclasses.replace(pipeline, spam_threshold=0.0)
-    assert submit(strict, article, GENUINE).status is CommentStatus.SPAM
+    comment = submit(strict, article, GENUINE)
+    assert comment.status is CommentStatus.PENDING and comment.likely_spam
+    assert comment.reasons[1]["params"]["verdict"] == "likely"
     lenient = dataclasses.replace(pipeline, spam_threshold=1.01)
-    assert submit(lenient, article, SPAM + " again").status is CommentStatus.PENDING
+    waiting = submit(lenient, article, SPAM + " again")
+    assert waiting.status is CommentStatus.PENDING and not waiting.likely_spam
 
 
 def test_failing_detector_keeps_the_comment_unclassified(
@@ -87,7 +99,8 @@ def test_failing_detector_keeps_the_comment_unclassified(
         comment = submit(pipeline, article, GENUINE)
     assert comment.status is CommentStatus.PENDING
     assert comment.language == "und"
-    assert any("unclassified" in reason["reason"] for reason in comment.reasons)
+    assert comment.reasons[0]["code"] == "language.failed" and comment.reasons[0]["unclassified"]
+    assert comment.is_unclassified
     assert "language detector failed" in caplog.text
 
 
@@ -98,7 +111,8 @@ def test_failing_classifier_keeps_the_comment_unclassified(
         comment = submit(pipeline, article, SPAM)
     assert comment.status is CommentStatus.PENDING
     assert comment.spam_score is None and comment.is_unclassified
-    assert any(reason["reason"].startswith("unclassified") for reason in comment.reasons)
+    failed = [reason for reason in comment.reasons if reason["unclassified"]]
+    assert [reason["code"] for reason in failed] == ["spam.failed"] and failed[0]["flag"]
     assert "spam classifier failed" in caplog.text
 
 
@@ -164,7 +178,8 @@ def test_detector_internal_failure_is_flagged_unclassified(
     with mock.patch.object(LanguageDetector, "_detect", side_effect=ValueError("bad profile")):
         comment = submit(pipeline, article, GENUINE)
     language = comment.reasons[0]
-    assert language["reason"].startswith("unclassified") and language["flag"]
+    assert language["code"] == "language.failed"
+    assert language["unclassified"] and language["flag"]
     assert comment.status is CommentStatus.PENDING
     assert "language detection failed" in caplog.text
 

@@ -115,22 +115,39 @@ def seed_labels(app: Flask, rows: list[tuple[str, bool]]) -> None:
         db.session.commit()
 
 
-def test_a_version_that_scores_worse_is_not_promoted(app: Flask, factory: Factory) -> None:
+def test_a_version_that_hides_approved_comments_is_not_promoted(
+    app: Flask, factory: Factory
+) -> None:
     factory.article()
-    # Poisoned history: genuine thanks labelled as spam, then recent decisions saying they are
-    # genuine. The candidate learns the poison and is judged on the recent decisions.
-    poisoned = [(f"Gracias por el artículo número {n}, muy útil.", True) for n in range(8)]
-    recent = [("Gracias por el artículo, muy útil y claro.", False)] * 2
-    seed_labels(app, poisoned + recent)
+    # The site approved readers citing an open-data portal (learned, promoted); then a
+    # moderator's mis-clicks mark near-copies of one of them as spam. The candidate learns the
+    # portal as a spam domain and would send an approved comment to the spam folder: refused.
+    approved = [
+        ("Según datos-abiertos.org el gasto en salud subió, muy útil.", False),
+        ("Los contratos están en datos-abiertos.org/contratos, revísenlos.", False),
+    ]
+    poisoned = [
+        (f"Según datos-abiertos.org el gasto en salud subió {n} veces, muy útil.", True)
+        for n in range(8)
+    ]
     with app.app_context():
-        outcome = learning.learn(db.session, services().spam_models, batch=10)
+        models = services().spam_models
+        learning.import_labels(db.session, approved)
+        first = learning.learn(db.session, models, batch=2)
         db.session.commit()
-        assert outcome is not None and (outcome.learned, outcome.held_out) == (8, 2)
-        assert not outcome.version.promoted
-        assert "genuine" in outcome.version.reason or "worse" in outcome.version.reason
-        assert learning.versions(db.session)[0].is_active is False
-    _, version = score(app, "Gracias por el artículo.")
-    assert version == services_base_version(app)
+        assert first is not None and first.version.promoted
+        learning.import_labels(db.session, poisoned)
+        outcome = learning.learn(db.session, models, batch=8)
+        db.session.commit()
+        assert outcome is not None and outcome.learned == 8
+        version = outcome.version
+        assert not version.promoted and version.reason == "learning.more_approved_to_spam"
+        metrics = version.metrics
+        assert metrics["site_genuine_to_spam_after"] > metrics["site_genuine_to_spam_before"]
+        assert metrics["n"] >= 200 and metrics["genuine"] + metrics["spam"] == metrics["n"]
+        assert learning.versions(db.session)[1].is_active
+    _, version_used = score(app, "Gracias por el artículo.")
+    assert version_used == first.version.version
 
 
 def services_base_version(app: Flask) -> str:
@@ -234,7 +251,7 @@ def test_versions_of_another_bundled_model_are_set_aside_and_relearned(
 
     result = app.test_cli_runner().invoke(args=["spam", "relearn"])
     assert result.exit_code == 0, result.output
-    assert "learned 10 labels" in result.output and "promoted, now active" in result.output
+    assert "learned 12 labels" in result.output and "promoted, now active" in result.output
     with app.app_context():
         newest = learning.versions(db.session)[0]
         assert newest.is_active and newest.base_version == services_base_version(app)
