@@ -9,6 +9,7 @@ signal; a high score without one is "likely spam", kept in the queue.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from array import array
 import re
@@ -100,14 +101,22 @@ def char_grams(prepared: str, low: int, high: int) -> list[str]:
     """In-word character n-grams, exactly as scikit-learn's `char_wb` analyzer makes them."""
     grams: list[str] = []
     for word in prepared.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            if size <= n:
-                grams.append(padded)  # a short word counts once, as in scikit-learn
-                break
-            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+        grams.extend(_word_char_grams(word, low, high))
     return grams
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """One word's n-grams; words repeat across comments, so they are cut once per process."""
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)  # a short word counts once, as in scikit-learn
+            break
+        grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return tuple(grams)
 
 
 @dataclass(frozen=True)
@@ -124,23 +133,25 @@ class Block:
 
     def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
         """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
-        parts: list[tuple[str, float]] = []
-        squares = 0.0
-        idf, coef = self.idf, self.coef
+        index, idf, coef, log = self.index, self.idf, self.coef, math.log
+        squares = dot = 0.0
+        found: list[tuple[str, float]] | None = [] if into is not None else None
         for token, count in counts.items():
-            row = self.index.get(token)
+            row = index.get(token)
             if row is None:
                 continue
-            value = (1.0 + math.log(count)) * idf[row]
+            value = idf[row] if count == 1 else (1.0 + log(count)) * idf[row]
             squares += value * value
-            parts.append((token, value * coef[row]))
-        if not parts:
+            dot += value * coef[row]
+            if found is not None:
+                found.append((token, value * coef[row]))
+        if not squares:
             return 0.0
         scale = 1.0 / math.sqrt(squares)
-        if into is not None:
-            for token, raw in parts:
+        if into is not None and found is not None:
+            for token, raw in found:
                 into[token] = into.get(token, 0.0) + raw * scale
-        return sum(raw for _, raw in parts) * scale
+        return dot * scale
 
 
 @dataclass(frozen=True)
@@ -294,18 +305,11 @@ class SpamModel:
             prepared=prepared,
         )
 
-    def text_logit(self, tok: Tokens, into: dict[str, float] | None = None) -> float:
+    def text_logit(self, tok: Tokens) -> float:
         """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
-        words: dict[str, float] | None = {} if into is not None else None
-        chars: dict[str, float] | None = {} if into is not None else None
-        logit = self.text.intercept
-        logit += self.text.word.logit(tok.word, words)
-        logit += self.text.char.logit(tok.char, chars)
+        logit = self.text.intercept + self.text.word.logit(tok.word) + self.text.char.logit(tok.char)
         for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
             logit += weight * value
-        if into is not None and words is not None and chars is not None:
-            into.update({f"w:{k}": v for k, v in words.items()})
-            into.update({f"c:{k}": v for k, v in chars.items()})
         return logit
 
     # -- scoring -------------------------------------------------------------------------------
@@ -336,27 +340,30 @@ class SpamModel:
     def spam_words(self, tok: Tokens) -> list[str]:
         """The words that pushed the score up most, when the wording pushed it up clearly.
 
-        Each character n-gram's weight is shared among the distinct words that contain it, so a
-        word is named for everything the model read in it. Only for comments worth explaining.
+        A word is credited with its own weight, what the site learned about it, and the weights
+        of its character n-grams. Only for comments worth explaining.
         """
-        contributions: dict[str, float] = {}
-        self.text_logit(tok, contributions)
-        self.site.logit(tok, contributions)
+        words: dict[str, float] = {}
+        chars: dict[str, float] = {}
+        self.text.word.logit(tok.word, words)
+        self.text.char.logit(tok.char, chars)
+        learned: dict[str, float] = {}
+        self.site.logit(tok, learned)
         low, high = self.text.char_range
-        chunks = {chunk: set(char_grams(chunk, low, high)) for chunk in set(tok.prepared.split())}
-        sharing: Counter[str] = Counter(gram for grams in chunks.values() for gram in grams)
         by_word: dict[str, float] = {}
-        for chunk, grams in chunks.items():
-            words = [w for w in _WORD_TOKEN.findall(chunk) if w not in _STOPWORDS and len(w) > 3]
-            if not words:
+        for chunk in set(tok.prepared.split()):
+            found = [
+                w
+                for w in _WORD_TOKEN.findall(chunk)
+                if len(w) > 3 and w.isalpha() and w not in _STOPWORDS
+            ]
+            if not found:
                 continue
-            weight = sum(contributions.get("c:" + g, 0.0) / sharing[g] for g in grams)
-            for word in words:
-                by_word[word] = (
-                    by_word.get(word, 0.0)
-                    + weight / len(words)
-                    + contributions.get("w:" + word, 0.0)
-                )
+            grams = _word_char_grams(chunk, low, high)
+            share = sum(chars.get(g, 0.0) for g in grams) / len(found)
+            for word in found:
+                own = words.get(word, 0.0) + learned.get("w:" + word, 0.0)
+                by_word[word] = by_word.get(word, 0.0) + share + own
         ranked = sorted(((v, w) for w, v in by_word.items() if v >= WORDING_MIN_WORD), reverse=True)
         if sum(v for v, _ in ranked) < WORDING_LOGIT:
             return []
