@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,15 +127,18 @@ def waiting_labels(session: Session) -> int:
 
 def _rounds(session: Session) -> int:
     """The learning round counter, created on first use."""
-    rounds = session.scalar(select(SpamLearningState.rounds).where(SpamLearningState.id == 1))
+    query = select(SpamLearningState.rounds).where(SpamLearningState.id == 1)
+    rounds = session.scalar(query)
     if rounds is not None:
         return rounds
+    # The very first round: a server racing to create it too waits for this transaction, then
+    # fails its insert and reads the counter this round moved on, so it learns nothing.
     try:
         with session.begin_nested():
-            session.add(SpamLearningState(id=1, rounds=0))
-    except IntegrityError:  # another server created it first
+            session.execute(insert(SpamLearningState).values(id=1, rounds=0))
+    except IntegrityError:
         pass
-    return 0
+    return session.scalar(query) or 0
 
 
 def _claim(session: Session, seen: int) -> bool:
