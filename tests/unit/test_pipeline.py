@@ -197,3 +197,39 @@ def test_rate_limits_count_per_client_and_never_without_an_address(
     assert str(caught.value.limit) == "2 per minute"
     submit(limited, article, f"{GENUINE} b", client_ip="198.51.100.8")
     assert db.session.scalar(select(func.count(Comment.id))) == 6
+
+
+def test_an_author_a_moderator_marked_as_spam_is_evidence(
+    pipeline: Pipeline, article: Article, factory: Factory
+) -> None:
+    from moderation.pipeline import decide
+
+    earlier = factory.comment(article, body="Compra seguidores", author_email="bot@example.org")
+    body = "Excelente artículo, muy interesante."
+    assert "context.author_spam" not in codes(submit(pipeline, article, body, email="bot@example.org"))
+    decide(session_of(earlier), earlier, CommentStatus.SPAM, None)
+    session_of(earlier).commit()
+    found = submit(pipeline, article, body + " ", email="bot@example.org")
+    assert "context.author_spam" in codes(found)
+    assert "context.author_spam" not in codes(submit(pipeline, article, body + "  "))
+
+
+def test_relevance_uses_the_article_description_or_the_page_description(
+    pipeline: Pipeline, factory: Factory
+) -> None:
+    off_topic = "Las mejores ofertas de viajes al Caribe en viajes-caribe-baratos.com"
+    described = factory.article(
+        language="es", description="El gobierno recorta el presupuesto de salud."
+    )
+    assert "context.off_topic_link" in codes(submit(pipeline, described, off_topic))
+    plain = factory.article(language="es")
+    assert "context.off_topic_link" not in codes(submit(pipeline, plain, off_topic + " "))
+    sent = submit(
+        pipeline, plain, off_topic + "  ", page_description="Recortes en la sanidad pública."
+    )
+    assert "context.off_topic_link" in codes(sent)
+    assert plain.description is None  # the page's description is used for that comment only
+
+
+def codes(comment: Comment) -> set[str]:
+    return {reason["code"] for reason in comment.reasons}
