@@ -26,6 +26,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     # where links point
     "link.reference": "Links to {domain}, a reference site (official, academic, encyclopaedia or this site)",
     "link.video": "Links to {domain}, a video site",
+    "link.social": "Links to {domain}, a social network",
     "link.learned_genuine": "Links to {domain}, which moderators here approved before",
     "link.unknown": "Links to {domain}, a site the filter knows nothing about",
     "link.commercial": "Links to {domain}, a kind of domain that shops and landing pages use",

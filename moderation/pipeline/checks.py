@@ -16,7 +16,7 @@ from moderation.spam import SpamContext, SpamModel, Verdict
 log = logging.getLogger(__name__)
 
 # Findings that reassure rather than warn: shown, but not flagged for a moderator's attention.
-UNFLAGGED = frozenset({"link.reference", "link.video", "link.learned_genuine"})
+UNFLAGGED = frozenset({"link.reference", "link.video", "link.social", "link.learned_genuine"})
 
 
 @dataclass(frozen=True, slots=True)

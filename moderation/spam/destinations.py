@@ -18,6 +18,7 @@ class Destination(enum.StrEnum):
 
     REFERENCE = "reference"  # government, gazettes, universities, Wikipedia, the site itself
     VIDEO = "video"  # video sites
+    SOCIAL = "social"  # social networks: readers cite what a minister posted
     LEARNED_GENUINE = "learned_genuine"  # approved on this site, never marked spam
     UNKNOWN = "unknown"  # nothing known either way
     COMMERCIAL = "commercial"  # a top-level domain that shops and landing pages favour
@@ -47,6 +48,14 @@ REFERENCE_DOMAINS = frozenset(
 # Video: a clip of the session or a timestamp in a speech is as often genuine as not. Reference
 # for the spam folder; a kind of its own for the text model, which learns how much it weighs.
 VIDEO = frozenset({"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com"})
+# Social networks: a post of a minister or an agency is what readers quote; profiles promoted
+# by spam are caught by what the comment asks ("follow me", "DM me"), not by the network.
+SOCIAL = frozenset(
+    {
+        "twitter.com", "x.com", "facebook.com", "fb.com", "instagram.com", "tiktok.com",
+        "reddit.com", "redd.it", "linkedin.com", "threads.net", "bsky.app", "mastodon.social",
+    }
+)  # fmt: skip
 SHORTENERS = frozenset(
     {
         "bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "t.co", "ow.ly", "is.gd", "buff.ly",
@@ -100,6 +109,8 @@ class Destinations:
                 return Destination.SHORTENER
             if domain in VIDEO:
                 return Destination.VIDEO
+            if domain in SOCIAL:
+                return Destination.SOCIAL
             if domain in REFERENCE_DOMAINS or domain in self.site_domains:
                 return Destination.REFERENCE
         if labels[-1] in OFFICIAL_TLDS or (

@@ -54,11 +54,8 @@ _DIGITS = re.compile(r"\d+")
 _WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
-# Without what links add, a comment must score this much before it may go to the spam folder.
-# Readers' comments citing a source score below 0.2 without the link (real comments, bench);
-# commercial spam that leans on its link scores 0.3 to 0.8.
-WORDING_FLOOR = 0.3
-# Evidence that needs the floor, and links whose weight does not count towards it.
+# Evidence that holds only for a comment that reads like spam without it (SpamResult.verdict),
+# and the links whose weight is left out to tell.
 LINK_ONLY_EVIDENCE = frozenset({"link.unknown", "link.commercial"})
 _LINK_ONLY_FEATURES = tuple(
     checks.FEATURE_NAMES.index(f"link.{kind.value}")
@@ -213,14 +210,14 @@ class SpamResult:
 
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
         signal is a link to an unknown or commercial site, the wording must be suspicious in
-        itself: without what such links added, the score must still reach `WORDING_FLOOR`, so a
+        itself: without what such links added, the score must still be borderline at least, so a
         reader citing a source the defaults do not list is never hidden for the link. A score
         at the threshold otherwise marks the comment likely spam, in the queue.
         """
         if self.score >= threshold:
             if any(r.evidence and r.code not in LINK_ONLY_EVIDENCE for r in self.reasons):
                 return Verdict.SPAM
-            if self.evidence and self.score_apart_from_links >= WORDING_FLOOR:
+            if self.evidence and self.score_apart_from_links >= self.borderline:
                 return Verdict.SPAM
             return Verdict.LIKELY
         if self.score >= self.borderline:
@@ -374,7 +371,9 @@ class SpamModel:
         return [self.score(body).score for body in bodies]
 
 
-_NOT_SENT_AWAY = frozenset({Destination.REFERENCE, Destination.VIDEO, Destination.LEARNED_GENUINE})
+_NOT_SENT_AWAY = frozenset(
+    {Destination.REFERENCE, Destination.VIDEO, Destination.SOCIAL, Destination.LEARNED_GENUINE}
+)
 
 
 def _context_signals(context: SpamContext, tok: Tokens) -> list[tuple[Reason, float]]:

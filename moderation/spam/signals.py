@@ -316,6 +316,7 @@ STYLED_MIN_LETTERS = 4
 LINK_FEATURES = (
     Destination.REFERENCE,
     Destination.VIDEO,
+    Destination.SOCIAL,
     Destination.UNKNOWN,
     Destination.COMMERCIAL,
     Destination.SHORTENER,
@@ -473,4 +474,9 @@ def extract(
 
 
 def _is_evidence(destination: Destination) -> bool:
-    return destination not in (Destination.REFERENCE, Destination.VIDEO, Destination.LEARNED_GENUINE)
+    return destination not in (
+        Destination.REFERENCE,
+        Destination.VIDEO,
+        Destination.SOCIAL,
+        Destination.LEARNED_GENUINE,
+    )
