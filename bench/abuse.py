@@ -10,6 +10,7 @@ first, then a seeded fuzzer's bodies over an alphabet of the characters every pa
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import statistics
 import time
@@ -123,7 +124,7 @@ def main() -> None:
     }
 
     def measure(body: str) -> dict[str, float]:
-        times = {name: cpu(lambda fn=fn: fn(body), args.repeats) for name, fn in paths.items()}
+        times = {name: cpu(functools.partial(fn, body), args.repeats) for name, fn in paths.items()}
         times["total"] = sum(times.values())
         return times
 

@@ -22,9 +22,17 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from moderation.spam import Metrics, SpamContext, SpamModel, Verdict, bundled, corpora, site
+from moderation.spam import (
+    Metrics,
+    SpamContext,
+    SpamModel,
+    Verdict,
+    bundled,
+    corpora,
+    site,
+    training,
+)
 from moderation.spam import text as texts
-from moderation.spam import training
 from moderation.spam.corpora import Example
 
 REPO = Path(__file__).resolve().parents[1]
@@ -116,7 +124,10 @@ class Folds:
 def genuine_section(data: Path, model: SpamModel, folds: Folds) -> None:
     print("## Genuine reader comments: how many the site hides in the spam folder\n")
     print(f"Target: at most {GENUINE_TARGET:.1%} in the spam folder, on each set and its links.\n")
-    print("| set | how measured | n | spam folder | likely spam | borderline | with links: n | spam folder | met |")
+    print(
+        "| set | how measured | n | spam folder | likely spam | borderline "
+        "| with links: n | spam folder | met |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for source in SITE_OF:
         if source in corpora.REAL_GENUINE:
@@ -177,7 +188,10 @@ def youtube_section(data: Path) -> list[Verdict]:
     videos = {name: corpora.youtube(data, name) for name in corpora.YOUTUBE_FILES}
     others = [
         e
-        for e in corpora.shared(data) + corpora.real(data) + corpora.comments("train") + corpora.scams("train")
+        for e in corpora.shared(data)
+        + corpora.real(data)
+        + corpora.comments("train")
+        + corpora.scams("train")
         if not e.source.startswith("spam/youtube/")
     ]
     print("## YouTube, leave one video out\n")
@@ -190,9 +204,14 @@ def youtube_section(data: Path) -> list[Verdict]:
         only = training.fit(training_videos)
         everything = training.fit(training_videos + others)
         alone.append(Metrics.from_pairs((e.spam, only.score(e.text).score >= 0.5) for e in test))
-        full.append(Metrics.from_pairs((e.spam, everything.score(e.text).score >= 0.5) for e in test))
+        full.append(
+            Metrics.from_pairs((e.spam, everything.score(e.text).score >= 0.5) for e in test)
+        )
         spam_verdicts += verdicts(everything, [e for e in test if e.spam])
-        print(f"| {name.removesuffix('.csv')} | {alone[-1].mcc:.3f} | {full[-1].mcc:.3f} |", flush=True)
+        print(
+            f"| {name.removesuffix('.csv')} | {alone[-1].mcc:.3f} | {full[-1].mcc:.3f} |",
+            flush=True,
+        )
     mean_alone = statistics.fmean(m.mcc for m in alone)
     mean_full = statistics.fmean(m.mcc for m in full)
     print(f"| **mean** | **{mean_alone:.3f}** | {mean_full:.3f} |\n")
@@ -222,7 +241,9 @@ def sms_section(data: Path) -> None:
         mcc = statistics.fmean(m.mcc for m in runs)
         precision = statistics.fmean(m.precision for m in runs)
         recall = statistics.fmean(m.recall for m in runs)
-        print(f"| {name} | {len(examples)} | {mcc:.3f} | {precision:.3f} | {recall:.3f} |", flush=True)
+        print(
+            f"| {name} | {len(examples)} | {mcc:.3f} | {precision:.3f} | {recall:.3f} |", flush=True
+        )
     print("\nTarget: SMS English MCC >= 0.96.\n")
 
 
@@ -283,9 +304,9 @@ def learning_section(folds: Folds, seeds: int) -> None:
                 )
     for n in steps:
         rows = results[n]
+        genuine_rate, caught, folder = (statistics.fmean(r[i] for r in rows) for i in range(3))
         print(
-            f"| {n} | {statistics.fmean(r[0] for r in rows):.2%} | "
-            f"{statistics.fmean(r[1] for r in rows):.1%} | {statistics.fmean(r[2] for r in rows):.1%} | "
+            f"| {n} | {genuine_rate:.2%} | {caught:.1%} | {folder:.1%} | "
             f"{sum(r[3] for r in rows)}/{len(rows)} |",
             flush=True,
         )

@@ -24,7 +24,9 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "spam.score": "Spam score {score:.2f}: {verdict_label}",
     "spam.failed": "Unclassified: the spam classifier failed (run `comments reclassify`)",
     # where links point
-    "link.reference": "Links to {domain}, a reference site (official, academic, encyclopaedia or this site)",
+    "link.reference": (
+        "Links to {domain}, a reference site (official, academic, encyclopaedia or this site)"
+    ),
     "link.video": "Links to {domain}, a video site",
     "link.social": "Links to {domain}, a social network",
     "link.learned_genuine": "Links to {domain}, which moderators here approved before",
@@ -36,7 +38,10 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "link.anchor": "Contains an HTML link with its own text, as link-building tools post",
     # contacts
     "contact.email": "Gives an email address at {domain}",
-    "contact.phone": ("Offers a phone or WhatsApp number", "Offers {count} phone or WhatsApp numbers"),
+    "contact.phone": (
+        "Offers a phone or WhatsApp number",
+        "Offers {count} phone or WhatsApp numbers",
+    ),
     # phrase families
     "phrase.investment": "Reads like a fake investment or fund-recovery testimonial: “{phrase}”",
     "phrase.contact": "Asks readers to write to someone in private: “{phrase}”",
@@ -57,7 +62,9 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     # the request and the site
     "context.repeat": "Repeats a comment posted in the last day",
     "context.author_spam": "A moderator marked an earlier comment by this author as spam",
-    "context.language_mismatch": "Written in {language_name}, the article in {article_language_name}",
+    "context.language_mismatch": (
+        "Written in {language_name}, the article in {article_language_name}"
+    ),
     "context.burst": "{count} comments from this client in {minutes} minutes",
     "context.off_topic_link": "Off the article's topic, with a link to {domain}",
     # reasons stored before they were codes, kept as they were written

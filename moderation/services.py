@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import current_app
 
+from moderation import spam
 from moderation.language import LanguageDetector
 from moderation.pipeline import Pipeline
 from moderation.pipeline.learning import SiteModels
 from moderation.ratelimit import SlidingWindow, parse_limits
-from moderation import spam
 from moderation.threads import RenderCache
 
 

@@ -46,7 +46,8 @@ def read_or_fail(file: Path) -> list[tuple[str, bool]]:
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder holding spam/ and comments/ (default: $TERTULIA_SHARED_DATA, else ../shared/data).",
+    help="Folder holding spam/ and comments/ "
+    "(default: $TERTULIA_SHARED_DATA, else ../shared/data).",
 )
 def train_command(data_dir: Path | None) -> None:
     """Train the bundled model on the shared corpora and our own corpora."""
@@ -158,8 +159,7 @@ def relearn_command() -> None:
     version = outcome.version
     state = "promoted, now active" if version.promoted else "not promoted"
     click.echo(
-        f"version {version.version} learned {outcome.learned} labels: {state}. "
-        f"{_verdict(version)}"
+        f"version {version.version} learned {outcome.learned} labels: {state}. {_verdict(version)}"
     )
 
 

@@ -18,7 +18,9 @@ _URL = re.compile(r"(?:https?|ftp)://\S++|(?<![\w.-])www\.\S++", re.IGNORECASE)
 # Bare domains ("visit example.com/promo"): their words are brand names, not language. A dotted
 # run counts when its last label is one of these.
 _DOTTED = re.compile(r"(?<![\w.-])[\w-]++(?:\.[\w-]++)++(?:/\S*+)?")
-_BARE_TLDS = frozenset("com net org info biz io co me ly tv br es pt uk us".split())
+_BARE_TLDS = frozenset(
+    ["com", "net", "org", "info", "biz", "io", "co", "me", "ly", "tv", "br", "es", "pt", "uk", "us"]
+)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
 # Mentions and hashtags are names the author did not write in their language.
 _TAG = re.compile(r"(?<!\w)[@#]\w+")

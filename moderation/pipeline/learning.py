@@ -175,7 +175,9 @@ def learn(
     if active is not None and active.base_version != models.base.version:
         from_scratch = True  # its corrections belong to another bundled model
     start = 0 if from_scratch or active is None else active.last_label_id
-    new = list(session.scalars(select(SpamLabel).where(SpamLabel.id > start).order_by(SpamLabel.id)))
+    new = list(
+        session.scalars(select(SpamLabel).where(SpamLabel.id > start).order_by(SpamLabel.id))
+    )
     if len(new) < MIN_LABELS:
         return None
     current = models.model_for(session, active.uid if active else None)

@@ -29,7 +29,9 @@ class Destination(enum.StrEnum):
 
 # Second-level labels that official and academic sites use under a country code: gob.mx,
 # gov.br, gub.uy, gov.py, jus.br, leg.br, edu.ar, ac.uk.
-OFFICIAL_SECOND_LEVEL = frozenset({"gob", "gov", "gub", "gouv", "govt", "jus", "leg", "mp", "edu", "ac", "mil"})
+OFFICIAL_SECOND_LEVEL = frozenset(
+    {"gob", "gov", "gub", "gouv", "govt", "jus", "leg", "mp", "edu", "ac", "mil"}
+)
 OFFICIAL_TLDS = frozenset({"gov", "edu", "mil", "int"})
 REFERENCE_DOMAINS = frozenset(
     {
@@ -138,13 +140,13 @@ class Destinations:
 
 
 def _parents(labels: list[str]) -> Iterator[str]:
-    """"a.b.gob.mx" -> "a.b.gob.mx", "b.gob.mx", "gob.mx" (never the bare TLD)."""
+    """ "a.b.gob.mx" -> "a.b.gob.mx", "b.gob.mx", "gob.mx" (never the bare TLD)."""
     for start in range(len(labels) - 1):
         yield ".".join(labels[start:])
 
 
 def normalise_domain(domain: str) -> str:
-    """"https://WWW.Example.org/path" -> "example.org"."""
+    """ "https://WWW.Example.org/path" -> "example.org"."""
     domain = domain.strip().lower()
     domain = domain.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return domain.removeprefix("www.").strip(".")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import math
-from array import array
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,9 +46,55 @@ WORDING_WORDS = 4
 WORDING_MIN_WORD = 0.15
 # Words too common to explain anything, in the three languages.
 _STOPWORDS = frozenset(
-    "this that with your from have they will what when there their about would which were been "
-    "para como pero esta este esto estos estas pues porque cuando donde sobre tiene hace todo "
-    "isso esse essa mais para como pelo pela quando onde sobre muito voce tudo".split()
+    [
+        "this",
+        "that",
+        "with",
+        "your",
+        "from",
+        "have",
+        "they",
+        "will",
+        "what",
+        "when",
+        "there",
+        "their",
+        "about",
+        "would",
+        "which",
+        "were",
+        "been",
+        "para",
+        "como",
+        "pero",
+        "esta",
+        "este",
+        "esto",
+        "estos",
+        "estas",
+        "pues",
+        "porque",
+        "cuando",
+        "donde",
+        "sobre",
+        "tiene",
+        "hace",
+        "todo",
+        "isso",
+        "esse",
+        "essa",
+        "mais",
+        "para",
+        "como",
+        "pelo",
+        "pela",
+        "quando",
+        "onde",
+        "sobre",
+        "muito",
+        "voce",
+        "tudo",
+    ]
 )
 
 _DIGITS = re.compile(r"\d+")
@@ -91,7 +138,7 @@ def words(prepared: str) -> list[str]:
 
 def word_grams(tokens: list[str]) -> list[str]:
     """Word 1-2 grams, exactly as the fitted TfidfVectorizer makes them."""
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
 
 
 def char_grams(prepared: str, low: int, high: int) -> list[str]:
@@ -275,7 +322,9 @@ def site_vector(tok: Tokens) -> dict[str, float]:
 class SpamModel:
     """The bundled text model with the site's learned weights and reputation; thread-safe."""
 
-    def __init__(self, text: TextModel, meta: Mapping[str, Any], site: SiteWeights | None = None) -> None:
+    def __init__(
+        self, text: TextModel, meta: Mapping[str, Any], site: SiteWeights | None = None
+    ) -> None:
         self.text = text
         self.meta = dict(meta)
         self.site = site or SiteWeights()
@@ -304,7 +353,9 @@ class SpamModel:
 
     def text_logit(self, tok: Tokens) -> float:
         """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
-        logit = self.text.intercept + self.text.word.logit(tok.word) + self.text.char.logit(tok.char)
+        logit = (
+            self.text.intercept + self.text.word.logit(tok.word) + self.text.char.logit(tok.char)
+        )
         for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
             logit += weight * value
         return logit
@@ -319,7 +370,8 @@ class SpamModel:
         reasons = list(tok.signals.reasons)
         logit = self.text_logit(tok) + self.site.logit(tok)
         logit += max(
-            (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links), default=0.0
+            (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links),
+            default=0.0,
         )
         for reason, value in _context_signals(context, tok):
             reasons.append(reason)
@@ -332,7 +384,9 @@ class SpamModel:
             words = self.spam_words(tok)
             if words:
                 reasons.append(Reason("text.wording", {"words": words}))
-        return SpamResult(score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline)
+        return SpamResult(
+            score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline
+        )
 
     def spam_words(self, tok: Tokens) -> list[str]:
         """The words that pushed the score up most, when the wording pushed it up clearly.
@@ -380,9 +434,16 @@ def _context_signals(context: SpamContext, tok: Tokens) -> list[tuple[Reason, fl
     """(reason, logit) for each fact about the request or the article that points to spam."""
     found: list[tuple[Reason, float]] = []
     away = [link.domain for link in tok.signals.links if link.destination not in _NOT_SENT_AWAY]
-    if context.article_topic and away and not relevance.on_topic(context.article_topic, (w for w in tok.word if " " not in w)):
+    if (
+        context.article_topic
+        and away
+        and not relevance.on_topic(context.article_topic, (w for w in tok.word if " " not in w))
+    ):
         found.append(
-            (Reason("context.off_topic_link", {"domain": away[0]}, evidence=True), OFF_TOPIC_LINK_LOGIT)
+            (
+                Reason("context.off_topic_link", {"domain": away[0]}, evidence=True),
+                OFF_TOPIC_LINK_LOGIT,
+            )
         )
     if context.repeats_recent_comment:
         found.append((Reason("context.repeat", evidence=True), REPEAT_LOGIT))
@@ -392,7 +453,9 @@ def _context_signals(context: SpamContext, tok: Tokens) -> list[tuple[Reason, fl
     if article and comment and article != comment:
         found.append(
             (
-                Reason("context.language_mismatch", {"language": comment, "article_language": article}),
+                Reason(
+                    "context.language_mismatch", {"language": comment, "article_language": article}
+                ),
                 LANGUAGE_MISMATCH_LOGIT,
             )
         )
@@ -409,4 +472,3 @@ def _context_signals(context: SpamContext, tok: Tokens) -> list[tuple[Reason, fl
             )
         )
     return found
-

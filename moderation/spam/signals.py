@@ -186,7 +186,9 @@ CYRILLIC_PHRASES: dict[str, tuple[str, ...]] = {
         r"\bнужен (?:срочно )?(?:\w+ )?человек|\b\d(?:[.,]\d)?(?:-\d)? час(?:а|ов)? (?:в день|в сутки|свободного)",
     ),
     "promotion": (r"\bнакрут\w*|\bпрода(?:м|ю|ем) (?:рекламу|аккаунт)|\bотпишите\b",),
-    "adult": (r"\bинтим\w*|\bэскорт\w*|\bфот(?:о|очки) без тр[уy]с|\bгол(?:ые|ых) фото|\bобнаж[её]нн\w{0,3} фото",),
+    "adult": (
+        r"\bинтим\w*|\bэскорт\w*|\bфот(?:о|очки) без тр[уy]с|\bгол(?:ые|ых) фото|\bобнаж[её]нн\w{0,3} фото",
+    ),
     "investment": (
         r"\bфальш\w{0,4} (?:рубл|доллар|купюр|валют)|\bподдельн\w{0,4} (?:валют|купюр|деньг)",
         r"\bставк\w{0,2} на тотал|\bпрогноз\w{0,3} (?:от|из|по линии|на матч|в лайве) ",
@@ -296,12 +298,16 @@ _YEARS = re.compile(r"^(?:(?:19|20)\d\d[ .\-]*)+$")
 _DATE = re.compile(r"^(?:19|20)\d\d[\-.]\d\d?[\-.]\d\d?\b")
 _RANGE_PART = re.compile(r"^(?:\d{1,3}|\d{1,3}(?:[.,]\d{3})+)$")
 _DIGIT = re.compile(r"\d")
-_MESSAGING_APPS = frozenset({"whatsapp", "whats", "wpp", "zap", "wasap", "telegram", "signal", "viber", "wechat"})
+_MESSAGING_APPS = frozenset(
+    {"whatsapp", "whats", "wpp", "zap", "wasap", "telegram", "signal", "viber", "wechat"}
+)
 # HTML or BBCode links: a comment box takes plain text and markdown; pasted anchors with
 # keyword text are what link-building tools post.
 _ANCHOR = re.compile(r"<a\s[^<>]{0,300}href|\[url=", re.IGNORECASE)
 _REPEAT = re.compile(r"(.)\1{3,}+", re.DOTALL)
-_MONEY_SIGN = re.compile(r"\$ ?\d|\d ?k? ?(?:\$|€|£|usd|dollars?|dolares|reais|euros?|usdt|btc|eth)\b")
+_MONEY_SIGN = re.compile(
+    r"\$ ?\d|\d ?k? ?(?:\$|€|£|usd|dollars?|dolares|reais|euros?|usdt|btc|eth)\b"
+)
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-Я]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Below this share of capitals a comment is not shouting; the model reads only the excess.
@@ -447,9 +453,7 @@ def extract(
 
     disguised, styled = normalised.disguised_words, normalised.styled_letters
     if disguised >= DISGUISE_MIN_WORDS or styled >= STYLED_MIN_LETTERS:
-        reasons.append(
-            Reason("letters.disguised", {"count": max(1, disguised)}, evidence=True)
-        )
+        reasons.append(Reason("letters.disguised", {"count": max(1, disguised)}, evidence=True))
     shouting = capitals(body)
     if shouting:
         reasons.append(Reason("text.capitals", {"percent": round(shouting * 100)}))

@@ -38,7 +38,10 @@ Array = np.ndarray[Any, np.dtype[np.float64]]
 
 
 def _lbfgs(
-    loss: Callable[[Array], tuple[float, Array]], start: Array, iterations: int = 300, memory: int = 10
+    loss: Callable[[Array], tuple[float, Array]],
+    start: Array,
+    iterations: int = 300,
+    memory: int = 10,
 ) -> Array:
     """Minimise a smooth convex `loss` (value, gradient) with L-BFGS and backtracking."""
     x = start.copy()
@@ -197,7 +200,10 @@ class Counts:
 
 
 def count(
-    model: SpamModel, pool: Sequence[tuple[str, bool]], site: Sequence[tuple[str, bool]], threshold: float
+    model: SpamModel,
+    pool: Sequence[tuple[str, bool]],
+    site: Sequence[tuple[str, bool]],
+    threshold: float,
 ) -> Counts:
     """Count a model's decisions on the fixed pool plus the site's labels."""
     genuine_to_spam = site_genuine_to_spam = caught = 0

@@ -1,4 +1,4 @@
-"""The bundled model on disk: the scikit-learn pipeline (skops), its sidecar, and its scoring tables.
+"""The bundled model on disk: the scikit-learn pipeline (skops), its sidecar, its scoring tables.
 
 `model.skops` is the fitted pipeline, loaded only with an explicit list of trusted types, for
 training, evaluation and checks. `scorer.json.gz` holds the same linear model as plain tables
@@ -13,8 +13,8 @@ import gzip
 import hashlib
 import json
 import threading
-from array import array
 import zipfile
+from array import array
 from pathlib import Path
 from typing import Any
 

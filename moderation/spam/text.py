@@ -19,11 +19,15 @@ from moderation.spam.destinations import registered_domain
 MAX_CHARS = 5000
 
 # Zero-width and soft-hyphen characters split words invisibly ("what\u200bsapp").
-_INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 _TAG = re.compile(r"<[^<>]{0,200}>")
 # Letters styled with Unicode "fonts": mathematical alphanumerics, fullwidth, circled and squared
 # letters. NFKC turns them back into plain letters; their count is a signal of its own.
-_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189]")
+_STYLED = re.compile(
+    "[\U0001d400-\U0001d7ff\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189]"
+)
 
 # Look-alike letters (after Unicode's confusables.txt), for the two scripts spam mixes most:
 # Cyrillic and Greek letters inside Latin words, and Latin letters inside Cyrillic words. Latin
@@ -43,7 +47,8 @@ _LATIN_TWINS = {
     # Latin small capitals and phonetic letters
     "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
     "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s",
-    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ᴩ": "p", "ı": "i", "ɑ": "a", "ɩ": "i",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ᴩ": "p", "ı": "i", "ɑ": "a",
+    "ɩ": "i",
     # Cherokee capitals
     "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭰ": "D", "Ꭼ": "E", "Ꮐ": "G", "Ꮋ": "H", "Ꭻ": "J", "Ꮶ": "K",
     "Ꮮ": "L", "Ꮇ": "M", "Ꮲ": "P", "Ꮢ": "R", "Ꮪ": "S", "Ꭲ": "T", "Ꮩ": "V", "Ꮃ": "W", "Ꮓ": "Z",
@@ -55,7 +60,8 @@ _CYRILLIC_TWINS = {
     "T": "Т", "X": "Х", "Y": "У",
     "α": "а", "ε": "е", "ο": "о", "ρ": "р", "κ": "к", "τ": "т", "χ": "х", "Ó": "О", "ó": "о",
     "ᴀ": "а", "ʙ": "в", "ᴄ": "с", "ᴇ": "е", "ʜ": "н", "ᴋ": "к", "ᴍ": "м", "ᴏ": "о", "ᴘ": "р",
-    "ᴛ": "т", "ᴨ": "п", "ᴧ": "л", "ʍ": "м", "ɜ": "з", "ɸ": "ф", "ɯ": "ш", "ᴦ": "г", "ɞ": "в", "ᴩ": "р",
+    "ᴛ": "т", "ᴨ": "п", "ᴧ": "л", "ʍ": "м", "ɜ": "з", "ɸ": "ф", "ɯ": "ш", "ᴦ": "г", "ɞ": "в",
+    "ᴩ": "р",
     "Ꮶ": "К", "Ꮲ": "Р", "Ꮻ": "О", "Ꭺ": "А", "Ꮯ": "С", "Ꭼ": "Е", "Ꮋ": "Н", "Ꮇ": "М", "Ꭲ": "Т",
 }  # fmt: skip
 _TO_LATIN = str.maketrans(_LATIN_TWINS)
@@ -78,8 +84,13 @@ _ONLY_CYRILLIC = re.compile(
     "[" + "".join(chr(c) for c in range(0x400, 0x500) if chr(c) not in _LATIN_TWINS) + "]"
 )
 _ONLY_LATIN = re.compile(
-    "[" + "".join(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                  if c not in _CYRILLIC_TWINS) + "\u00c0-\u024f]"
+    "["
+    + "".join(
+        c
+        for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        if c not in _CYRILLIC_TWINS
+    )
+    + "\u00c0-\u024f]"
 )
 
 
@@ -124,7 +135,9 @@ def _accent_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for code in range(0xC0, 0x250):
         char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
         if base and base != char:
             table[code] = base
     for code in range(0x300, 0x370):  # combining marks left over
@@ -144,11 +157,120 @@ def fold(text: str) -> str:
 
 # Bare domains count as links only with a known top-level domain, so "e.g." and "U.S." do not.
 TLDS = frozenset(
-    "com net org info biz edu gov mil int io co me ly tv ws cc gl to ai app dev xyz top site online "
-    "shop store club live pro link click icu buzz fun vip win bid loan work money cash ltd llc "
-    "services agency digital finance trade market ru su ua by kz cn in pk ng id ph vn tk ml ga cf "
-    "gq br ar mx es pt cl pe uy py bo ec ve cr gt hn sv ni pa do pr cu co uk us ca au nz de fr it "
-    "nl be ch at se no dk fi pl cz gr ie eu asia page".split()
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "io",
+        "co",
+        "me",
+        "ly",
+        "tv",
+        "ws",
+        "cc",
+        "gl",
+        "to",
+        "ai",
+        "app",
+        "dev",
+        "xyz",
+        "top",
+        "site",
+        "online",
+        "shop",
+        "store",
+        "club",
+        "live",
+        "pro",
+        "link",
+        "click",
+        "icu",
+        "buzz",
+        "fun",
+        "vip",
+        "win",
+        "bid",
+        "loan",
+        "work",
+        "money",
+        "cash",
+        "ltd",
+        "llc",
+        "services",
+        "agency",
+        "digital",
+        "finance",
+        "trade",
+        "market",
+        "ru",
+        "su",
+        "ua",
+        "by",
+        "kz",
+        "cn",
+        "in",
+        "pk",
+        "ng",
+        "id",
+        "ph",
+        "vn",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "br",
+        "ar",
+        "mx",
+        "es",
+        "pt",
+        "cl",
+        "pe",
+        "uy",
+        "py",
+        "bo",
+        "ec",
+        "ve",
+        "cr",
+        "gt",
+        "hn",
+        "sv",
+        "ni",
+        "pa",
+        "do",
+        "pr",
+        "cu",
+        "co",
+        "uk",
+        "us",
+        "ca",
+        "au",
+        "nz",
+        "de",
+        "fr",
+        "it",
+        "nl",
+        "be",
+        "ch",
+        "at",
+        "se",
+        "no",
+        "dk",
+        "fi",
+        "pl",
+        "cz",
+        "gr",
+        "ie",
+        "eu",
+        "asia",
+        "page",
+    ]
 )
 # A URL with a scheme or "www.", or a candidate bare domain: a run of labels starting where no
 # label character precedes it, consumed possessively (no backtracking into the run).

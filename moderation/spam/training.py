@@ -61,7 +61,9 @@ def group(example: Example) -> str:
     return example.source.split("/")[1]
 
 
-def weights(examples: Sequence[Example], source_weight: dict[str, float] | None = None) -> list[float]:
+def weights(
+    examples: Sequence[Example], source_weight: dict[str, float] | None = None
+) -> list[float]:
     """Per-example training weights: each source's mass, halved between its two classes."""
     shares = source_weight or SOURCE_WEIGHT
     counts: dict[tuple[str, bool], int] = defaultdict(int)
@@ -70,7 +72,8 @@ def weights(examples: Sequence[Example], source_weight: dict[str, float] | None 
     present = {g for g, _ in counts}
     mass = {g: shares[g] / sum(shares[p] for p in present) for g in present}
     raw = [
-        mass[group(e)] / ((2 if (group(e), not e.spam) in counts else 1) * counts[(group(e), e.spam)])
+        mass[group(e)]
+        / ((2 if (group(e), not e.spam) in counts else 1) * counts[(group(e), e.spam)])
         for e in examples
     ]
     # Rescale to a mean of 1 so the regularisation strength C keeps its usual meaning.
@@ -92,7 +95,7 @@ def design(bodies: Sequence[str]) -> np.ndarray[Any, np.dtype[np.object_]]:
 
 
 def build_pipeline(c: float = C, min_df: int = MIN_DF) -> Pipeline:
-    """Word 1-2 grams and in-word character 3-5 grams, TF-IDF, plus the signals; logistic regression.
+    """Word 1-2 and in-word character 3-5 grams (TF-IDF) plus the signals; logistic regression.
 
     The text arrives folded (`scoring.prepare`), so the vectorizers neither lower-case nor strip
     accents: the scorer's tokenizer reproduces theirs exactly.
@@ -105,7 +108,9 @@ def build_pipeline(c: float = C, min_df: int = MIN_DF) -> Pipeline:
             ("struct", "passthrough", list(range(1, 1 + len(signals.FEATURE_NAMES)))),
         ]
     )
-    return Pipeline([("features", columns), ("clf", LogisticRegression(C=c, max_iter=5000, tol=1e-4))])
+    return Pipeline(
+        [("features", columns), ("clf", LogisticRegression(C=c, max_iter=5000, tol=1e-4))]
+    )
 
 
 def fit_pipeline(
@@ -174,7 +179,9 @@ def training_examples(data_dir: Path) -> list[Example]:
     )
 
 
-def evaluate(model: SpamModel, examples: Sequence[tuple[str, bool]], threshold: float) -> dict[str, Any]:
+def evaluate(
+    model: SpamModel, examples: Sequence[tuple[str, bool]], threshold: float
+) -> dict[str, Any]:
     """Metrics of the spam-folder decision and of "caught" (folder or likely spam)."""
     results = [(spam, model.score(body).verdict(threshold)) for body, spam in examples]
     folder = Metrics.from_pairs((spam, v is scoring.Verdict.SPAM) for spam, v in results)
@@ -197,7 +204,10 @@ def train_bundled(data_dir: Path, out_dir: Path | None = None) -> tuple[SpamMode
     ):
         files.append(
             corpora.SourceFile(
-                f"{name} (split=train)", corpora.sha256_file(path), len(rows), sum(e.spam for e in rows)
+                f"{name} (split=train)",
+                corpora.sha256_file(path),
+                len(rows),
+                sum(e.spam for e in rows),
             )
         )
     recipe = recipe_sha256()
@@ -224,14 +234,19 @@ def train_bundled(data_dir: Path, out_dir: Path | None = None) -> tuple[SpamMode
     held_out = corpora.comments("test") + corpora.scams("test")
     meta["metrics"] = {
         "held_out_corpus": {
-            "files": ["moderation/spam/corpus/comments.csv (split=test)", "moderation/spam/corpus/scams.csv (split=test)"],
+            "files": [
+                "moderation/spam/corpus/comments.csv (split=test)",
+                "moderation/spam/corpus/scams.csv (split=test)",
+            ],
             "threshold": DEFAULT_THRESHOLD,
             **evaluate(model, [(e.text, e.spam) for e in held_out], DEFAULT_THRESHOLD),
         }
     }
     target = out_dir or storage.BUNDLED_DIR
     target.mkdir(parents=True, exist_ok=True)
-    storage.write_tables(storage.tables_from_pipeline(pipeline), target / storage.BUNDLED_TABLES.name)
+    storage.write_tables(
+        storage.tables_from_pipeline(pipeline), target / storage.BUNDLED_TABLES.name
+    )
     (target / storage.BUNDLED_PIPELINE.name).write_bytes(storage.pipeline_to_bytes(pipeline, meta))
     meta["files"] = {
         name: storage.sha256(target / name)
@@ -246,7 +261,9 @@ def train_bundled(data_dir: Path, out_dir: Path | None = None) -> tuple[SpamMode
 def default_data_dir() -> Path:
     """`TERTULIA_SHARED_DATA`, else ../shared/data beside the repository."""
     configured = os.environ.get("TERTULIA_SHARED_DATA")
-    return Path(configured) if configured else Path(__file__).resolve().parents[3] / "shared" / "data"
+    return (
+        Path(configured) if configured else Path(__file__).resolve().parents[3] / "shared" / "data"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -257,11 +274,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     model, meta = train_bundled(args.data_dir or default_data_dir(), args.out_dir)
     held_out = meta["metrics"]["held_out_corpus"]
-    print(f"trained {model.version} on {meta['training']['rows']} rows in {meta['training']['seconds']} s")
+    rows, seconds = meta["training"]["rows"], meta["training"]["seconds"]
+    print(f"trained {model.version} on {rows} rows in {seconds} s")
     for name in ("folder", "caught"):
         m = held_out[name]
-        print(f"held-out {name}: n={m['n']} precision={m['precision']} recall={m['recall']} "
-              f"false_positive_rate={m['false_positive_rate']} MCC={m['mcc']}")
+        print(
+            f"held-out {name}: n={m['n']} precision={m['precision']} recall={m['recall']} "
+            f"false_positive_rate={m['false_positive_rate']} MCC={m['mcc']}"
+        )
 
 
 if __name__ == "__main__":

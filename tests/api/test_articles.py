@@ -58,7 +58,8 @@ def test_cms_opens_then_updates_an_article(client: FlaskClient, app: Flask) -> N
     too_long = client.put(
         "/api/v1/articles/ley-datos", json={"title": "X", "description": "x" * 501}, headers=AUTH
     )
-    assert too_long.status_code == 422 and "description" in too_long.json["errors"]
+    assert too_long.status_code == 422
+    assert too_long.json is not None and "description" in too_long.json["errors"]
 
 
 @pytest.mark.parametrize(

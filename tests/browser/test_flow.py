@@ -145,6 +145,7 @@ def test_likely_spam_is_marked_filtered_and_sorted_with_reasons_in_words(
     with served.app_context():
         factory = Factory(db.session)
         article = db.session.scalar(select(Article))
+        assert article is not None
         factory.comment(article, body="Comentario tranquilo sobre el presupuesto.")
         factory.comment(
             article,

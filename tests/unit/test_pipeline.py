@@ -206,7 +206,9 @@ def test_an_author_a_moderator_marked_as_spam_is_evidence(
 
     earlier = factory.comment(article, body="Compra seguidores", author_email="bot@example.org")
     body = "Excelente artículo, muy interesante."
-    assert "context.author_spam" not in codes(submit(pipeline, article, body, email="bot@example.org"))
+    assert "context.author_spam" not in codes(
+        submit(pipeline, article, body, email="bot@example.org")
+    )
     decide(session_of(earlier), earlier, CommentStatus.SPAM, None)
     session_of(earlier).commit()
     found = submit(pipeline, article, body + " ", email="bot@example.org")

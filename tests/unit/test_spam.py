@@ -356,7 +356,14 @@ def test_crafted_bodies_cost_what_a_comment_costs(model: SpamModel) -> None:
 
     The bound is generous (a loaded machine); benchmarks/abuse.py measures the ratio.
     """
-    for body in ("a." * 2500, "_" * 5000, "a-" * 2500, "a" * 4999 + "@", "<a href " * 700, "[" * 5000):
+    for body in (
+        "a." * 2500,
+        "_" * 5000,
+        "a-" * 2500,
+        "a" * 4999 + "@",
+        "<a href " * 700,
+        "[" * 5000,
+    ):
         started = time.process_time()
         model.score(body)
         assert time.process_time() - started < 0.5, body[:10]
@@ -429,7 +436,7 @@ def test_lbfgs_finds_what_scipy_finds() -> None:
     a = rng.normal(size=(30, 8))
     b = rng.normal(size=30)
 
-    def loss(x: np.ndarray) -> tuple[float, np.ndarray]:  # type: ignore[type-arg]
+    def loss(x: site.Array) -> tuple[float, site.Array]:
         residual = a @ x - b
         return float(residual @ residual) + 0.1 * float(x @ x), 2 * a.T @ residual + 0.2 * x
 

@@ -24,8 +24,8 @@ from models import (
 from moderation.extensions import db
 from moderation.pipeline import Submission, learning
 from moderation.pipeline.retention import forget_author
-from moderation.spam import site
 from moderation.services import services
+from moderation.spam import site
 from tests.conftest import Auth, csrf_token
 from tests.factories import Factory
 
@@ -350,7 +350,9 @@ def test_forgetting_an_author_removes_what_the_model_learned(
         decide_in_queue(client, comment.id, "approve")
     with app.app_context():
         (learned,) = learning.versions(db.session)
-        assert learned.is_active and any("zentrova" in key for key in learned.site_weights["weights"])
+        assert learned.is_active and any(
+            "zentrova" in key for key in learned.site_weights["weights"]
+        )
         forgotten = forget_author(db.session, services().spam_models, "ZENTROVA@example.org")
         db.session.commit()
         assert (forgotten.comments, forgotten.labels, forgotten.versions) == (7, 7, 1)
