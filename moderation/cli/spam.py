@@ -14,7 +14,14 @@ from moderation.extensions import db
 from moderation.pipeline import learning
 from moderation.reasons import describe
 from moderation.services import services
-from moderation.spam import LabelledCsvError, Metrics, SpamModel, Verdict, read_labelled_csv
+from moderation.spam import (
+    LabelledCsvError,
+    Metrics,
+    SpamContext,
+    SpamModel,
+    Verdict,
+    read_labelled_csv,
+)
 from moderation.spam.corpora import MissingDataError
 
 spam_cli = AppGroup(
@@ -94,7 +101,8 @@ def evaluate_command(file: Path, as_json: bool, threshold: float | None) -> None
     examples = read_or_fail(file)
     model = site_model()
     cut = site_threshold(model) if threshold is None else threshold
-    verdicts = [(spam, model.score(body).verdict(cut)) for body, spam in examples]
+    context = SpamContext(site_domains=services().pipeline.reference_domains)
+    verdicts = [(spam, model.score(body, context).verdict(cut)) for body, spam in examples]
     folder = _metrics([(spam, v is Verdict.SPAM) for spam, v in verdicts])
     caught = _metrics([(spam, v in (Verdict.SPAM, Verdict.LIKELY)) for spam, v in verdicts])
     if as_json:

@@ -133,6 +133,9 @@ class Pipeline:
     # None: use the threshold recommended with the model.
     spam_threshold: float | None
     ip_key: bytes
+    # Domains the site trusts beyond the defaults (its own, its partners): links there are
+    # references, never spam evidence.
+    reference_domains: tuple[str, ...] = ()
     publish_unreviewed: bool = False
     # Counted in the database, so the limits hold across every worker and server.
     rate_limits: tuple[RateLimit, ...] = ()
@@ -242,7 +245,7 @@ class Pipeline:
             article_language=article.language,
             comment_language=language.code if language.code != "und" else None,
             article_topic=article.topic,
-            site_domains=article.domains,
+            site_domains=article.domains + self.reference_domains,
         )
         model = self.spam_models.model_for(session, version_uid)
         threshold = model.threshold if self.spam_threshold is None else self.spam_threshold

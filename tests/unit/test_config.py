@@ -39,3 +39,9 @@ def test_secret_key_is_generated_once(tmp_path: Path, monkeypatch: pytest.Monkey
     assert len(first) == 64
     assert config.secret_key(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_reference_domains_are_read_as_a_list() -> None:
+    settings = config.load({"TERTULIA_SPAM_REFERENCE_DOMAINS": " News.Example.org, partner.net ,"})
+    assert settings["TERTULIA_SPAM_REFERENCE_DOMAINS"] == ("news.example.org", "partner.net")
+    assert config.load({})["TERTULIA_SPAM_REFERENCE_DOMAINS"] == ()

@@ -235,3 +235,12 @@ def test_relevance_uses_the_article_description_or_the_page_description(
 
 def codes(comment: Comment) -> set[str]:
     return {reason["code"] for reason in comment.reasons}
+
+
+def test_the_site_reference_domains_are_never_evidence(
+    pipeline: Pipeline, article: Article
+) -> None:
+    body = "El informe completo está en https://partner-newsroom.example/informe-presupuesto"
+    assert "link.unknown" in codes(submit(pipeline, article, body))
+    trusting = dataclasses.replace(pipeline, reference_domains=("partner-newsroom.example",))
+    assert "link.reference" in codes(submit(trusting, article, body + " "))
