@@ -13,11 +13,12 @@ import functools
 import itertools
 import math
 import re
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from moderation.spam import relevance
 from moderation.spam import signals as checks
@@ -41,9 +42,9 @@ RATE_LOGIT_PER_POST = 0.5
 RATE_LOGIT_MAX = 3.0
 RATE_EVIDENCE_POSTS = 5  # this many others from one client in 10 minutes is a burst
 # The wording is named as a reason when the text pushes the score up by at least this much.
-WORDING_LOGIT = 1.0
+WORDING_LOGIT = 0.5
 WORDING_WORDS = 4
-WORDING_MIN_WORD = 0.15
+WORDING_MIN_WORD = 0.1
 # Words too common to explain anything, in the three languages.
 _STOPWORDS = frozenset(
     [
@@ -96,6 +97,10 @@ _STOPWORDS = frozenset(
         "tudo",
     ]
 )
+
+Vector = np.ndarray[Any, np.dtype[np.float64]]
+Rows = np.ndarray[Any, np.dtype[np.int32]]
+ROWS_CACHE = 1 << 16
 
 _DIGITS = re.compile(r"\d+")
 _WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
@@ -167,13 +172,13 @@ def _word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
 class Block:
     """One TF-IDF block of the text model: token -> row of (idf, coefficient).
 
-    Rows live in two flat arrays of doubles rather than a tuple per token: a third less memory
-    for a vocabulary of a hundred thousand n-grams.
+    Rows live in two flat arrays rather than a tuple per token: a third less memory for a
+    vocabulary of a hundred thousand n-grams, and the character block is summed with NumPy.
     """
 
     index: Mapping[str, int]
-    idf: array[float]
-    coef: array[float]
+    idf: Vector
+    coef: Vector
 
     def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
         """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
@@ -184,11 +189,11 @@ class Block:
             row = index.get(token)
             if row is None:
                 continue
-            value = idf[row] if count == 1 else (1.0 + log(count)) * idf[row]
+            value = float(idf[row]) if count == 1 else (1.0 + log(count)) * float(idf[row])
             squares += value * value
-            dot += value * coef[row]
+            dot += value * float(coef[row])
             if found is not None:
-                found.append((token, value * coef[row]))
+                found.append((token, value * float(coef[row])))
         if not squares:
             return 0.0
         scale = 1.0 / math.sqrt(squares)
@@ -196,6 +201,15 @@ class Block:
             for token, raw in found:
                 into[token] = into.get(token, 0.0) + raw * scale
         return dot * scale
+
+    def logit_of_rows(self, rows: Rows) -> float:
+        """The same for tokens given as their rows, repeated as often as they occur."""
+        if not len(rows):
+            return 0.0
+        unique, counts = np.unique(rows, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[unique]
+        squares = float(values @ values)
+        return float(values @ self.coef[unique]) / math.sqrt(squares) if squares else 0.0
 
 
 @dataclass(frozen=True)
@@ -207,6 +221,25 @@ class TextModel:
     char: Block
     char_range: tuple[int, int]
     signal_coef: tuple[float, ...]  # aligned with signals.FEATURE_NAMES
+    # word -> rows of its character n-grams in the vocabulary: words repeat across comments,
+    # so each is cut and looked up once (bounded; cleared when full).
+    _rows: dict[str, Rows] = field(default_factory=dict, compare=False, repr=False)
+
+    def char_rows(self, prepared: str) -> Rows:
+        """The character block's rows of a prepared text, one per n-gram occurrence."""
+        cache, index = self._rows, self.char.index
+        low, high = self.char_range
+        parts = []
+        for word in prepared.split():
+            rows = cache.get(word)
+            if rows is None:
+                found = (index.get(gram) for gram in _word_char_grams(word, low, high))
+                rows = np.fromiter((row for row in found if row is not None), dtype=np.int32)
+                if len(cache) >= ROWS_CACHE:
+                    cache.clear()
+                cache[word] = rows
+            parts.append(rows)
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,14 +255,21 @@ class SpamContext:
     site_domains: tuple[str, ...] = ()  # the site's own domains (the article's address)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tokens:
     """One comment read once: its n-grams and signals."""
 
     word: Counter[str]
-    char: Counter[str]
+    char_rows: Rows  # the character n-grams the bundled vocabulary knows, as rows
     signals: checks.Signals
     prepared: str
+    char_range: tuple[int, int]
+
+    @functools.cached_property
+    def char(self) -> Counter[str]:
+        """Every character n-gram, known or not (for site learning and explanations)."""
+        low, high = self.char_range
+        return Counter(char_grams(self.prepared, low, high))
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,18 +383,20 @@ class SpamModel:
         folded = texts.fold(normalised.text)
         prepared = prepare(folded)
         tokens = words(prepared)
-        low, high = self.text.char_range
         return Tokens(
             word=Counter(word_grams(tokens)),
-            char=Counter(char_grams(prepared, low, high)),
+            char_rows=self.text.char_rows(prepared),
             signals=checks.extract(normalised, folded, tokens, destinations or self.destinations),
             prepared=prepared,
+            char_range=self.text.char_range,
         )
 
     def text_logit(self, tok: Tokens) -> float:
         """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
         logit = (
-            self.text.intercept + self.text.word.logit(tok.word) + self.text.char.logit(tok.char)
+            self.text.intercept
+            + self.text.word.logit(tok.word)
+            + self.text.char.logit_of_rows(tok.char_rows)
         )
         for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
             logit += weight * value
@@ -391,32 +433,27 @@ class SpamModel:
     def spam_words(self, tok: Tokens) -> list[str]:
         """The words that pushed the score up most, when the wording pushed it up clearly.
 
-        A word is credited with its own weight, what the site learned about it, and the weights
-        of its character n-grams. Only for comments worth explaining.
+        A word is credited with its weight in the word block and what the site learned about
+        it (the character n-grams are left out: summing them per word costs more than the
+        score). Only for comments worth explaining.
         """
-        words: dict[str, float] = {}
-        chars: dict[str, float] = {}
-        self.text.word.logit(tok.word, words)
-        self.text.char.logit(tok.char, chars)
-        learned: dict[str, float] = {}
-        self.site.logit(tok, learned)
-        low, high = self.text.char_range
-        by_word: dict[str, float] = {}
-        for chunk in set(tok.prepared.split()):
-            found = [
-                w
-                for w in _WORD_TOKEN.findall(chunk)
-                if len(w) > 3 and w.isalpha() and w not in _STOPWORDS
-            ]
-            if not found:
-                continue
-            grams = _word_char_grams(chunk, low, high)
-            share = sum(chars.get(g, 0.0) for g in grams) / len(found)
-            for word in found:
-                own = words.get(word, 0.0) + learned.get("w:" + word, 0.0)
-                by_word[word] = by_word.get(word, 0.0) + share + own
-        ranked = sorted(((v, w) for w, v in by_word.items() if v >= WORDING_MIN_WORD), reverse=True)
-        if sum(v for v, _ in ranked) < WORDING_LOGIT:
+        contributions: dict[str, float] = {}
+        self.text.word.logit(tok.word, contributions)
+        for key, weight in self.site.weights.items():
+            if key.startswith("w:") and key[2:] in tok.word:
+                contributions[key[2:]] = contributions.get(key[2:], 0.0) + weight
+        ranked = sorted(
+            (
+                (value, word)
+                for word, value in contributions.items()
+                if value >= WORDING_MIN_WORD
+                and len(word) > 3
+                and word.isalpha()
+                and word not in _STOPWORDS
+            ),
+            reverse=True,
+        )
+        if sum(value for value, _ in ranked) < WORDING_LOGIT:
             return []
         return [word for _, word in ranked[:WORDING_WORDS]]
 

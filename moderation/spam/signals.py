@@ -94,7 +94,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("needed|required|wanted", r"\b\d+ (?:people|persons|candidates|partners) (?:are )?(?:needed|required|wanted)\b"),
         ("hiring|recruiting|looking", r"\b(?:we are|we're|i am|i'm) (?:hiring|recruiting|looking for (?:people|partners|workers|assistants|agents))\b"),
         ("experience", r"\bno experience (?:is )?(?:needed|required|necessary)\b"),
-        ("job|work", r"\b(?:part[- ]time|online) (?:job|work) (?:from home|online|opportunity)\b"),
+        ("online|part", r"\b(?:part[- ]time|online) (?:job|work) (?:from home|online|opportunity)\b"),
         ("join", r"\bjoin (?:my|our) (?:team|group|channel)\b"),
         ("desde", r"\btrabaj(?:o|a|ar|e) desde (?:casa|tu casa|el celular|el movil)\b"),
         ("gana|ganar|ganas|genera|generar", r"\b(?:gana|ganar|ganas|genera|generar) (?:desde |hasta |mas de )?" + _MONEY + r" (?:al|por|cada|a la|en) (?:\d+ )?" + _PERIOD),
@@ -117,7 +117,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("viagra|cialis|tramadol|xanax|valium|oxycodone|levitra|phentermine|prescription|receta|receita", r"\b(?:buy|order|cheap|generic|compra|comprar|compre)\b.{0,30}?\b(?:viagra|cialis|tramadol|xanax|valium|oxycodone|levitra|phentermine)\b|\bwithout (?:a )?prescription\b|\bsin receta\b|\bsem receita\b"),
         ("spins|bonus|bono|giros|rodadas", r"\b(?:free spins|casino bonus|welcome bonus|deposit bonus|bonus code|giros gratis|rodadas gratis|bono de bienvenida|bonus de boas-vindas)\b"),
         ("subscribe|suscribe|subcribe|sub", r"\bsu(?:b)?s?cribe (?:for|to) me\b|\bsub (?:4|for) sub\b|\bfollow (?:4|for) follow\b|\blike (?:4|for) like\b"),
-        ("me|my", r"\b(?:check|checking) me out\b|\bcheck out my (?:\w+ )?(?:video|videos|vidios|channel|rap|song|music|stream|page|account)\b|\b(?:watch|follow) my (?:stream|channel|videos|page)\b"),
+        ("check|checking|watch|follow", r"\b(?:check|checking) me out\b|\bcheck out my (?:\w+ )?(?:video|videos|vidios|channel|rap|song|music|stream|page|account)\b|\b(?:watch|follow) my (?:stream|channel|videos|page)\b"),
         ("help|hit|please", r"\bhelp me (?:out|get|reach|to get|grow)\b.{0,40}?\b(?:subscribers|views|likes|followers)\b|\bi (?:just )?hit \d+k? subscribers\b|\bplease (?:check|look at|watch|listen to) (?:out )?my\b"),
         ("follow|add", r"\b(?:follow|add) me (?:on|in|at|here|please|watch|and)\b|\bfollow me\b.{0,20}?\b(?:instagram|twitter|facebook|tiktok|ig)\b"),
         ("channel|subscriber|subscribers", r"\bmy (?:youtube |new |small )?channel\b|\b(?:become|be) my (?:first |\d+(?:st|nd|rd|th) )?subscribers?\b|\bsu(?:b)?scribe (?:to )?my\b"),
@@ -308,8 +308,8 @@ _REPEAT = re.compile(r"(.)\1{3,}+", re.DOTALL)
 _MONEY_SIGN = re.compile(
     r"\$ ?\d|\d ?k? ?(?:\$|€|£|usd|dollars?|dolares|reais|euros?|usdt|btc|eth)\b"
 )
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞА-Я]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_UPPER = re.compile(r"[^A-ZÀ-ÖØ-ÞА-Я]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 # Below this share of capitals a comment is not shouting; the model reads only the excess.
 SHOUTING = 0.6
 # Disguised words needed before the disguise counts as evidence: one may be an accident.
@@ -405,10 +405,10 @@ def _is_range(number: str) -> bool:
 
 def capitals(text: str) -> float:
     """The share of capitals among the letters, when it is shouting (else 0)."""
-    upper = len(_UPPER.findall(text))
+    upper = len(_NOT_UPPER.sub("", text))
     if upper < 8:  # too few to shout with: skip counting every letter
         return 0.0
-    share = upper / len(_LETTER.findall(text))
+    share = upper / len(_NOT_LETTER.sub("", text))
     return share if share >= SHOUTING else 0.0
 
 

@@ -14,9 +14,10 @@ import hashlib
 import json
 import threading
 import zipfile
-from array import array
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from moderation.spam.scoring import Block, SpamModel, TextModel
 from moderation.spam.signals import FEATURE_NAMES
@@ -108,7 +109,8 @@ def text_model(tables: dict[str, Any]) -> TextModel:
         if not len(part["tokens"]) == len(part["idf"]) == len(part["coef"]):
             raise ModelFileError(f"scoring tables: the {name} block is inconsistent")
         index = {token: row for row, token in enumerate(part["tokens"])}
-        return Block(index, array("d", part["idf"]), array("d", part["coef"]))
+        idf = np.array(part["idf"], dtype=np.float64)
+        return Block(index, idf, np.array(part["coef"], dtype=np.float64))
 
     low, high = tables["char_range"]
     return TextModel(
