@@ -118,8 +118,11 @@ def register_security_headers(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     """Names every template may use: the signed-in moderator, the limits every form announces."""
     from moderation.auth.session import current_moderator
+    from moderation.reasons import describe, reason_text
 
     app.jinja_env.globals["current_moderator"] = current_moderator
+    app.jinja_env.filters["reason_text"] = reason_text
+    app.jinja_env.globals["describe"] = describe
     app.context_processor(form_rules)
 
 

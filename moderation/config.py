@@ -100,6 +100,12 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             if environ.get("TERTULIA_SPAM_THRESHOLD")
             else None
         ),
+        # The site's own and trusted domains: links there are never spam evidence.
+        "TERTULIA_SPAM_REFERENCE_DOMAINS": tuple(
+            domain.strip().lower()
+            for domain in environ.get("TERTULIA_SPAM_REFERENCE_DOMAINS", "").split(",")
+            if domain.strip()
+        ),
         # Moderator labels gathered before the site's spam model learns a new version.
         "TERTULIA_SPAM_LEARN_BATCH": int(environ.get("TERTULIA_SPAM_LEARN_BATCH", "20")),
         "TERTULIA_TRUSTED_PROXIES": int(environ.get("TERTULIA_TRUSTED_PROXIES", "0")),

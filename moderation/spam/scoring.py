@@ -1,0 +1,511 @@
+"""Scoring one comment: the text model's tables, the destinations of its links, the request's facts.
+
+The text model is the bundled scikit-learn pipeline exported to plain tables (`storage.py`), so a
+worker scores without importing scikit-learn or SciPy. `verdict` is the one place that says where
+a comment goes: the spam folder needs a score at or above the threshold *and* a spam-specific
+signal; a high score without one is "likely spam", kept in the queue.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from moderation.spam import relevance
+from moderation.spam import signals as checks
+from moderation.spam import text as texts
+from moderation.spam.destinations import Destination, Destinations, Reputation
+from moderation.spam.signals import Reason
+
+# Fixed logits for what no training corpus teaches: where links point and facts about the
+# request. A link to an unknown site is a spam signal (it may decide the folder) but adds little
+# to the score: readers cite sources. Values chosen by hand, documented in docs/spam.md.
+DESTINATION_LOGIT: Mapping[Destination, float] = {
+    Destination.LEARNED_GENUINE: -1.0,
+    Destination.LEARNED_SPAM: 3.0,
+}
+REPEAT_LOGIT = 2.0
+AUTHOR_SPAM_LOGIT = 1.5
+OFF_TOPIC_LINK_LOGIT = 1.0
+LANGUAGE_MISMATCH_LOGIT = 0.5
+RATE_FREE_POSTS = 2  # a heated thread legitimately draws two or three quick replies
+RATE_LOGIT_PER_POST = 0.5
+RATE_LOGIT_MAX = 3.0
+RATE_EVIDENCE_POSTS = 5  # this many others from one client in 10 minutes is a burst
+# The wording is named as a reason when the text pushes the score up by at least this much.
+WORDING_LOGIT = 0.5
+WORDING_WORDS = 4
+WORDING_MIN_WORD = 0.1
+# Words too common to explain anything, in the three languages.
+_STOPWORDS = frozenset(
+    [
+        "this",
+        "that",
+        "with",
+        "your",
+        "from",
+        "have",
+        "they",
+        "will",
+        "what",
+        "when",
+        "there",
+        "their",
+        "about",
+        "would",
+        "which",
+        "were",
+        "been",
+        "para",
+        "como",
+        "pero",
+        "esta",
+        "este",
+        "esto",
+        "estos",
+        "estas",
+        "pues",
+        "porque",
+        "cuando",
+        "donde",
+        "sobre",
+        "tiene",
+        "hace",
+        "todo",
+        "isso",
+        "esse",
+        "essa",
+        "mais",
+        "para",
+        "como",
+        "pelo",
+        "pela",
+        "quando",
+        "onde",
+        "sobre",
+        "muito",
+        "voce",
+        "tudo",
+    ]
+)
+
+Vector = np.ndarray[Any, np.dtype[np.float64]]
+Rows = np.ndarray[Any, np.dtype[np.int32]]
+ROWS_CACHE = 1 << 16
+
+_DIGITS = re.compile(r"\d+")
+_WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+# Evidence that holds only for a comment that reads like spam without it (SpamResult.verdict),
+# and the links whose weight is left out to tell.
+LINK_ONLY_EVIDENCE = frozenset({"link.unknown", "link.commercial"})
+_LINK_ONLY_FEATURES = tuple(
+    checks.FEATURE_NAMES.index(f"link.{kind.value}")
+    for kind in (Destination.UNKNOWN, Destination.COMMERCIAL)
+)
+
+
+class Verdict(enum.StrEnum):
+    """Where the scores and signals put a comment."""
+
+    SPAM = "spam"  # the spam folder: high score and a spam-specific signal
+    LIKELY = "likely"  # pending, marked likely spam: high score without a signal
+    BORDERLINE = "borderline"  # pending, worth a look
+    CLEAN = "clean"
+
+
+def _digit_shape(match: re.Match[str]) -> str:
+    """A run of digits as its shape: "2015" and "1884" are both "0000", longer runs cap at 4."""
+    return "0" * min(len(match.group(0)), 4)
+
+
+def prepare(folded: str) -> str:
+    """The text the word and character models read, from the folded body: no markup, each link
+    reduced to its domain, no addresses or handles; digits reduced to their shape."""
+    plain = texts.links_as_domains(texts.plain(folded))
+    return " ".join(_DIGITS.sub(_digit_shape, plain).split())
+
+
+def words(prepared: str) -> list[str]:
+    """The words as the fitted TfidfVectorizer tokenizes them."""
+    return _WORD_TOKEN.findall(prepared)
+
+
+def word_grams(tokens: list[str]) -> list[str]:
+    """Word 1-2 grams, exactly as the fitted TfidfVectorizer makes them."""
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def char_grams(prepared: str, low: int, high: int) -> list[str]:
+    """In-word character n-grams, exactly as scikit-learn's `char_wb` analyzer makes them."""
+    grams: list[str] = []
+    for word in prepared.split():
+        grams.extend(_word_char_grams(word, low, high))
+    return grams
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """One word's n-grams; words repeat across comments, so they are cut once per process."""
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)  # a short word counts once, as in scikit-learn
+            break
+        grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return tuple(grams)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One TF-IDF block of the text model: token -> row of (idf, coefficient).
+
+    Rows live in two flat arrays rather than a tuple per token: a third less memory for a
+    vocabulary of a hundred thousand n-grams, and the character block is summed with NumPy.
+    """
+
+    index: Mapping[str, int]
+    idf: Vector
+    coef: Vector
+
+    def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
+        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
+        index, idf, coef, log = self.index, self.idf, self.coef, math.log
+        squares = dot = 0.0
+        found: list[tuple[str, float]] | None = [] if into is not None else None
+        for token, count in counts.items():
+            row = index.get(token)
+            if row is None:
+                continue
+            value = float(idf[row]) if count == 1 else (1.0 + log(count)) * float(idf[row])
+            squares += value * value
+            dot += value * float(coef[row])
+            if found is not None:
+                found.append((token, value * float(coef[row])))
+        if not squares:
+            return 0.0
+        scale = 1.0 / math.sqrt(squares)
+        if into is not None and found is not None:
+            for token, raw in found:
+                into[token] = into.get(token, 0.0) + raw * scale
+        return dot * scale
+
+    def logit_of_rows(self, rows: Rows) -> float:
+        """The same for tokens given as their rows, repeated as often as they occur."""
+        if not len(rows):
+            return 0.0
+        unique, counts = np.unique(rows, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[unique]
+        squares = float(values @ values)
+        return float(values @ self.coef[unique]) / math.sqrt(squares) if squares else 0.0
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """The exported linear model: intercept, word and character blocks, signal coefficients."""
+
+    intercept: float
+    word: Block
+    char: Block
+    char_range: tuple[int, int]
+    signal_coef: tuple[float, ...]  # aligned with signals.FEATURE_NAMES
+    # word -> rows of its character n-grams in the vocabulary: words repeat across comments,
+    # so each is cut and looked up once (bounded; cleared when full).
+    _rows: dict[str, Rows] = field(default_factory=dict, compare=False, repr=False)
+
+    def char_rows(self, prepared: str) -> Rows:
+        """The character block's rows of a prepared text, one per n-gram occurrence."""
+        cache, index = self._rows, self.char.index
+        low, high = self.char_range
+        parts = []
+        for word in prepared.split():
+            rows = cache.get(word)
+            if rows is None:
+                found = (index.get(gram) for gram in _word_char_grams(word, low, high))
+                rows = np.fromiter((row for row in found if row is not None), dtype=np.int32)
+                if len(cache) >= ROWS_CACHE:
+                    cache.clear()
+                cache[word] = rows
+            parts.append(rows)
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+
+
+@dataclass(frozen=True, slots=True)
+class SpamContext:
+    """Facts the pipeline knows from the database or the request; all optional."""
+
+    article_language: str | None = None
+    comment_language: str | None = None
+    repeats_recent_comment: bool = False  # equals a comment posted recently
+    recent_posts_from_client: int = 0  # same hashed client, last 10 minutes, this one excluded
+    author_marked_spam: bool = False  # a moderator put an earlier comment of this author in spam
+    article_topic: str | None = None  # the article's title and description, when it has one
+    site_domains: tuple[str, ...] = ()  # the site's own domains (the article's address)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """One comment read once: its n-grams and signals."""
+
+    word: Counter[str]
+    char_rows: Rows  # the character n-grams the bundled vocabulary knows, as rows
+    signals: checks.Signals
+    prepared: str
+    char_range: tuple[int, int]
+
+    @functools.cached_property
+    def char(self) -> Counter[str]:
+        """Every character n-gram, known or not (for site learning and explanations)."""
+        low, high = self.char_range
+        return Counter(char_grams(self.prepared, low, high))
+
+
+@dataclass(frozen=True, slots=True)
+class SpamResult:
+    """A score in 0..1, the reasons, and whether any of them is spam-specific evidence.
+
+    `score_apart_from_links` leaves out what links to unknown and commercial sites added: such a
+    link is evidence only for a comment that reads like spam without it, since readers cite
+    sources the defaults cannot list.
+    """
+
+    score: float
+    score_apart_from_links: float
+    reasons: tuple[Reason, ...]
+    model_version: str
+    borderline: float
+
+    @property
+    def evidence(self) -> bool:
+        """Whether a spam-specific signal holds (only then may the comment go to spam)."""
+        return any(reason.evidence for reason in self.reasons)
+
+    def verdict(self, threshold: float) -> Verdict:
+        """Where the comment goes at this spam-folder threshold.
+
+        The spam folder needs a score at the threshold and a spam-specific signal. When the only
+        signal is a link to an unknown or commercial site, the wording must be suspicious in
+        itself: without what such links added, the score must still be borderline at least, so a
+        reader citing a source the defaults do not list is never hidden for the link. A score
+        at the threshold otherwise marks the comment likely spam, in the queue.
+        """
+        if self.score >= threshold:
+            if any(r.evidence and r.code not in LINK_ONLY_EVIDENCE for r in self.reasons):
+                return Verdict.SPAM
+            if self.evidence and self.score_apart_from_links >= self.borderline:
+                return Verdict.SPAM
+            return Verdict.LIKELY
+        if self.score >= self.borderline:
+            return Verdict.BORDERLINE
+        return Verdict.CLEAN
+
+
+def sigmoid(x: float) -> float:
+    """The logistic function, without overflow."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass
+class SiteWeights:
+    """What a site's moderators taught, added to the bundled model's logit.
+
+    `weights` keys are "w:<word n-gram>" and "c:<char n-gram>" (tokens the bundled vocabulary may
+    lack: a new spam brand is learned too); `domains` is the reputation of each linked domain.
+    """
+
+    weights: dict[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    decisions: int = 0
+    spam: int = 0
+    domains: dict[str, tuple[int, int]] = field(default_factory=dict)  # domain -> (genuine, spam)
+
+    def logit(self, tok: Tokens, into: dict[str, float] | None = None) -> float:
+        """The site's correction for one comment."""
+        if not self.weights and not self.bias:
+            return 0.0
+        total = self.bias
+        for key, value in site_vector(tok).items():
+            weight = self.weights.get(key)
+            if weight is not None:
+                total += weight * value
+                if into is not None:
+                    into[key] = weight * value
+        return total
+
+
+def site_vector(tok: Tokens) -> dict[str, float]:
+    """Sublinear term frequencies, l2-normalised per block, over every token (no idf)."""
+    vector: dict[str, float] = {}
+    for prefix, counts in (("w:", tok.word), ("c:", tok.char)):
+        values = {t: 1.0 + math.log(c) for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        for token, value in values.items():
+            vector[prefix + token] = value / norm
+    return vector
+
+
+class SpamModel:
+    """The bundled text model with the site's learned weights and reputation; thread-safe."""
+
+    def __init__(
+        self, text: TextModel, meta: Mapping[str, Any], site: SiteWeights | None = None
+    ) -> None:
+        self.text = text
+        self.meta = dict(meta)
+        self.site = site or SiteWeights()
+        self.threshold: float = float(meta["threshold"])
+        self.borderline: float = float(meta["borderline"])
+        self.version: str = str(meta["version"])
+        self.destinations = Destinations(
+            learned={d: Reputation(g, s) for d, (g, s) in self.site.domains.items()}
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def tokens(self, body: str, destinations: Destinations | None = None) -> Tokens:
+        """Read a body once: normalise, find the signals, make the n-grams."""
+        normalised = texts.normalise(body)
+        folded = texts.fold(normalised.text)
+        prepared = prepare(folded)
+        tokens = words(prepared)
+        return Tokens(
+            word=Counter(word_grams(tokens)),
+            char_rows=self.text.char_rows(prepared),
+            signals=checks.extract(normalised, folded, tokens, destinations or self.destinations),
+            prepared=prepared,
+            char_range=self.text.char_range,
+        )
+
+    def text_logit(self, tok: Tokens) -> float:
+        """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
+        logit = (
+            self.text.intercept
+            + self.text.word.logit(tok.word)
+            + self.text.char.logit_of_rows(tok.char_rows)
+        )
+        for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
+            logit += weight * value
+        return logit
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def score(self, body: str, context: SpamContext | None = None) -> SpamResult:
+        """Score one comment body; the commenter's email and name are never inputs."""
+        context = context or SpamContext()
+        destinations = self.destinations.with_site(context.site_domains)
+        tok = self.tokens(body, destinations)
+        reasons = list(tok.signals.reasons)
+        logit = self.text_logit(tok) + self.site.logit(tok)
+        logit += max(
+            (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links),
+            default=0.0,
+        )
+        for reason, value in _context_signals(context, tok):
+            reasons.append(reason)
+            logit += value
+        score = sigmoid(logit)
+        links = sum(
+            max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _LINK_ONLY_FEATURES
+        )
+        if score >= self.borderline:
+            words = self.spam_words(tok)
+            if words:
+                reasons.append(Reason("text.wording", {"words": words}))
+        return SpamResult(
+            score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline
+        )
+
+    def spam_words(self, tok: Tokens) -> list[str]:
+        """The words that pushed the score up most, when the wording pushed it up clearly.
+
+        A word is credited with its weight in the word block and what the site learned about
+        it (the character n-grams are left out: summing them per word costs more than the
+        score). Only for comments worth explaining.
+        """
+        contributions: dict[str, float] = {}
+        self.text.word.logit(tok.word, contributions)
+        for key, weight in self.site.weights.items():
+            if key.startswith("w:") and key[2:] in tok.word:
+                contributions[key[2:]] = contributions.get(key[2:], 0.0) + weight
+        ranked = sorted(
+            (
+                (value, word)
+                for word, value in contributions.items()
+                if value >= WORDING_MIN_WORD
+                and len(word) > 3
+                and word.isalpha()
+                and word not in _STOPWORDS
+            ),
+            reverse=True,
+        )
+        if sum(value for value, _ in ranked) < WORDING_LOGIT:
+            return []
+        return [word for _, word in ranked[:WORDING_WORDS]]
+
+    def scores(self, bodies: Iterable[str]) -> list[float]:
+        """Scores for many bodies, without request context."""
+        return [self.score(body).score for body in bodies]
+
+
+_NOT_SENT_AWAY = frozenset(
+    {Destination.REFERENCE, Destination.VIDEO, Destination.SOCIAL, Destination.LEARNED_GENUINE}
+)
+
+
+def _context_signals(context: SpamContext, tok: Tokens) -> list[tuple[Reason, float]]:
+    """(reason, logit) for each fact about the request or the article that points to spam."""
+    found: list[tuple[Reason, float]] = []
+    away = [link.domain for link in tok.signals.links if link.destination not in _NOT_SENT_AWAY]
+    if (
+        context.article_topic
+        and away
+        and not relevance.on_topic(context.article_topic, (w for w in tok.word if " " not in w))
+    ):
+        found.append(
+            (
+                Reason("context.off_topic_link", {"domain": away[0]}, evidence=True),
+                OFF_TOPIC_LINK_LOGIT,
+            )
+        )
+    if context.repeats_recent_comment:
+        found.append((Reason("context.repeat", evidence=True), REPEAT_LOGIT))
+    if context.author_marked_spam:
+        found.append((Reason("context.author_spam", evidence=True), AUTHOR_SPAM_LOGIT))
+    article, comment = context.article_language, context.comment_language
+    if article and comment and article != comment:
+        found.append(
+            (
+                Reason(
+                    "context.language_mismatch", {"language": comment, "article_language": article}
+                ),
+                LANGUAGE_MISMATCH_LOGIT,
+            )
+        )
+    extra = context.recent_posts_from_client - RATE_FREE_POSTS
+    if extra > 0:
+        found.append(
+            (
+                Reason(
+                    "context.burst",
+                    {"count": context.recent_posts_from_client + 1, "minutes": 10},
+                    evidence=context.recent_posts_from_client >= RATE_EVIDENCE_POSTS,
+                ),
+                min(RATE_LOGIT_MAX, RATE_LOGIT_PER_POST * extra),
+            )
+        )
+    return found
