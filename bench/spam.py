@@ -125,10 +125,9 @@ def genuine_section(data: Path, model: SpamModel, folds: Folds) -> None:
     print("## Genuine reader comments: how many the site hides in the spam folder\n")
     print(f"Target: at most {GENUINE_TARGET:.1%} in the spam folder, on each set and its links.\n")
     print(
-        "| set | how measured | n | spam folder | likely spam | borderline "
-        "| with links: n | spam folder | met |"
+        "| set | how measured | n | spam folder | likely spam | with links: n | spam folder | met |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for source in SITE_OF:
         if source in corpora.REAL_GENUINE:
             examples, found = folds.out_of_fold(source)
@@ -144,7 +143,7 @@ def genuine_section(data: Path, model: SpamModel, folds: Folds) -> None:
         name = source.split("/")[1].removesuffix(".csv")
         print(
             f"| {name} | {how} | {len(found)} | {folder:.2%} ({tally.count(Verdict.SPAM)}) | "
-            f"{tally.share(Verdict.LIKELY):.2%} | {tally.share(Verdict.BORDERLINE):.2%} | "
+            f"{tally.share(Verdict.LIKELY):.2%} | "
             f"{len(linked.verdicts)} | {linked_folder:.2%} ({linked.count(Verdict.SPAM)}) | "
             f"{ok(met)} |"
         )

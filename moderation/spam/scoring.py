@@ -119,8 +119,7 @@ class Verdict(enum.StrEnum):
     """Where the scores and signals put a comment."""
 
     SPAM = "spam"  # the spam folder: high score and a spam-specific signal
-    LIKELY = "likely"  # pending, marked likely spam: high score without a signal
-    BORDERLINE = "borderline"  # pending, worth a look
+    LIKELY = "likely"  # pending, marked likely spam: more likely spam than not, folder aside
     CLEAN = "clean"
 
 
@@ -297,18 +296,18 @@ class SpamResult:
 
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
         signal is a link to an unknown or commercial site, the wording must be suspicious in
-        itself: without what such links added, the score must still be borderline at least, so a
-        reader citing a source the defaults do not list is never hidden for the link. A score
-        at the threshold otherwise marks the comment likely spam, in the queue.
+        itself: without what such links added, the score must still reach the borderline, so a
+        reader citing a source the defaults do not list is never hidden for the link. Any other
+        comment the model finds more likely spam than not (the borderline, 0.5) waits in the
+        queue marked likely spam.
         """
         if self.score >= threshold:
             if any(r.evidence and r.code not in LINK_ONLY_EVIDENCE for r in self.reasons):
                 return Verdict.SPAM
             if self.evidence and self.score_apart_from_links >= self.borderline:
                 return Verdict.SPAM
-            return Verdict.LIKELY
         if self.score >= self.borderline:
-            return Verdict.BORDERLINE
+            return Verdict.LIKELY
         return Verdict.CLEAN
 
 

@@ -19,8 +19,10 @@ from scipy.optimize import minimize
 from moderation.spam import (
     LabelledCsvError,
     Metrics,
+    Reason,
     SpamContext,
     SpamModel,
+    SpamResult,
     Verdict,
     bundled,
     corpora,
@@ -175,12 +177,31 @@ def test_length_and_a_link_are_not_evidence(model: SpamModel) -> None:
     ]
 
 
+def test_the_verdict_needs_score_and_evidence_for_the_folder() -> None:
+    def result(score: float, apart: float, *codes: tuple[str, bool]) -> SpamResult:
+        reasons = tuple(Reason(code, evidence=evidence) for code, evidence in codes)
+        return SpamResult(score, apart, reasons, "v", borderline=0.5)
+
+    assert result(0.99, 0.99).verdict(0.85) is Verdict.LIKELY  # no signal: never the folder
+    assert result(0.99, 0.99, ("contact.phone", True)).verdict(0.85) is Verdict.SPAM
+    assert result(0.80, 0.80, ("contact.phone", True)).verdict(0.85) is Verdict.LIKELY
+    assert result(0.99, 0.99, ("text.capitals", False)).verdict(0.85) is Verdict.LIKELY
+    # A link to an unknown site counts only if the comment reads like spam without it.
+    assert result(0.99, 0.40, ("link.unknown", True)).verdict(0.85) is Verdict.LIKELY
+    assert result(0.99, 0.60, ("link.unknown", True)).verdict(0.85) is Verdict.SPAM
+    assert (
+        result(0.99, 0.40, ("link.unknown", True), ("phrase.job", True)).verdict(0.85)
+        is Verdict.SPAM
+    )
+    assert result(0.49, 0.49, ("contact.phone", True)).verdict(0.85) is Verdict.CLEAN
+
+
 def test_a_high_score_without_evidence_is_likely_spam_not_the_folder(model: SpamModel) -> None:
-    result = model.score(ANGRY)
-    assert not result.evidence
-    assert result.verdict(0.0) is Verdict.LIKELY  # every score is above a threshold of 0
-    with_phone = model.score(ANGRY + " Call me at +1 415 555 0187.")
-    assert with_phone.evidence and with_phone.verdict(0.0) is Verdict.SPAM
+    prize = model.score("Congratulations! You have won a free cruise, reply YES to claim now")
+    assert prize.score >= model.threshold and not prize.evidence
+    assert prize.verdict(model.threshold) is Verdict.LIKELY
+    with_phone = model.score("Congratulations! You have won a free cruise, call +1 415 555 0187")
+    assert with_phone.evidence and with_phone.verdict(model.threshold) is Verdict.SPAM
 
 
 def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: SpamModel) -> None:
@@ -189,7 +210,7 @@ def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: Spam
     assert "link.unknown" in {r.code for r in result.reasons} and result.evidence
     # What the link adds counts for "likely spam", never for the folder.
     assert result.score_apart_from_links < result.score
-    assert result.verdict(result.score) is Verdict.LIKELY
+    assert result.verdict(0.0) is not Verdict.SPAM
 
 
 def test_context_adds_reasons_as_codes(model: SpamModel) -> None:
