@@ -575,3 +575,19 @@ def test_train_command_explains_missing_data(tmp_path: Path, runner: Any) -> Non
     result = runner.invoke(args=["spam", "train", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "no shared spam corpora" in result.output
+
+
+def test_the_spam_package_imports_nothing_from_the_app() -> None:
+    """`moderation/spam/` is a library: no Flask, no app module, no web layer."""
+    import ast
+
+    package = Path(storage.__file__).parent
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+            for name in names:
+                assert not name.startswith(("flask", "models", "werkzeug")), (module, name)
+                if name.startswith("moderation"):
+                    assert name.startswith("moderation.spam"), (module, name)
