@@ -79,9 +79,9 @@ def test_embedded_comments_on_another_site(sites: tuple[str, Any]) -> None:
         with page.expect_request(lambda request: request.method == "POST") as sent:
             page.click(".tertulia-form button[type=submit]")
         # The page's meta description goes along: the spam filter's topic for this comment.
-        assert sent.value.post_data_json["page_description"] == (
-            "El presupuesto de salud baja un 10%."
-        )
+        payload = sent.value.post_data_json
+        assert payload is not None
+        assert payload["page_description"] == "El presupuesto de salud baja un 10%."
         page.wait_for_function("document.querySelector('.tertulia-status').textContent.length > 0")
         assert "espera moderación" in page.inner_text(".tertulia-status")
         browser.close()
