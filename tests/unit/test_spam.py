@@ -27,6 +27,7 @@ from moderation.spam import (
     bundled,
     corpora,
     destinations,
+    phrases,
     read_labelled_csv,
     signals,
     site,
@@ -35,7 +36,7 @@ from moderation.spam import (
     training,
 )
 from moderation.spam.destinations import Destination, Destinations, Reputation
-from moderation.spam.scoring import prepare
+from moderation.spam.textmodel import prepare
 
 SHARED_DATA = Path(
     os.environ.get("TERTULIA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
@@ -329,7 +330,7 @@ def test_look_alike_letters_are_folded_and_count_as_a_disguise(model: SpamModel)
 )
 def test_phrase_families_in_three_languages(family: str, body: str) -> None:
     folded = text.fold(text.normalise(body).text)
-    assert family in signals.phrases(folded, prepare(folded).split() + folded.split())
+    assert family in phrases.phrases(folded, prepare(folded).split() + folded.split())
 
 
 @pytest.mark.parametrize(
@@ -344,8 +345,8 @@ def test_phrase_families_in_three_languages(family: str, body: str) -> None:
 )
 def test_topics_are_not_solicitations(body: str) -> None:
     folded = text.fold(text.normalise(body).text)
-    found = signals.phrases(folded, prepare(folded).split())
-    assert not set(found) - signals.NOT_EVIDENCE
+    found = phrases.phrases(folded, prepare(folded).split())
+    assert not set(found) - phrases.NOT_EVIDENCE
 
 
 @pytest.mark.parametrize(
