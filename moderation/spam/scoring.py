@@ -96,12 +96,13 @@ _STOPWORDS = frozenset(
 )
 
 
-# Evidence that holds only for a comment that reads like spam without it (SpamResult.verdict),
-# and the links whose weight is left out to tell.
-LINK_ONLY_EVIDENCE = frozenset({"link.unknown", "link.commercial"})
-_LINK_ONLY_FEATURES = tuple(
-    checks.FEATURE_NAMES.index(f"link.{kind.value}")
-    for kind in (Destination.UNKNOWN, Destination.COMMERCIAL)
+# Evidence a reader may give too: a link to a site the defaults do not list, a phone number or
+# an address (a helpline, a newsroom). It holds only for a comment that reads like spam without
+# it (SpamResult.verdict); these are the features whose weight is left out to tell.
+WEAK_EVIDENCE = frozenset({"link.unknown", "link.commercial", "contact.phone", "contact.email"})
+_WEAK_FEATURES = tuple(
+    checks.FEATURE_NAMES.index(name)
+    for name in ("link.unknown", "link.commercial", "phone", "email")
 )
 
 
@@ -147,13 +148,13 @@ class Tokens:
 class SpamResult:
     """A score in 0..1, the reasons, and whether any of them is spam-specific evidence.
 
-    `score_apart_from_links` leaves out what links to unknown and commercial sites added: such a
-    link is evidence only for a comment that reads like spam without it, since readers cite
-    sources the defaults cannot list.
+    `wording_score` leaves out what links to unknown and commercial sites, phone numbers and
+    addresses added: readers give those too (a source the defaults cannot list, a helpline), so
+    they are evidence only for a comment that reads like spam without them.
     """
 
     score: float
-    score_apart_from_links: float
+    wording_score: float
     reasons: tuple[Reason, ...]
     model_version: str
     borderline: float
@@ -167,16 +168,16 @@ class SpamResult:
         """Where the comment goes at this spam-folder threshold.
 
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
-        signal is a link to an unknown or commercial site, the wording must be suspicious in
-        itself: without what such links added, the score must still reach the borderline, so a
-        reader citing a source the defaults do not list is never hidden for the link. Any other
-        comment the model finds more likely spam than not (the borderline, 0.5) waits in the
-        queue marked likely spam.
+        signals are weak ones (a link to an unknown or commercial site, a phone number, an
+        address), the wording must be suspicious in itself: without what they added, the score
+        must still reach the borderline, so a reader citing a source or a helpline is never
+        hidden for it. Any other comment the model finds more likely spam than not (the
+        borderline, 0.5) waits in the queue marked likely spam.
         """
         if self.score >= threshold:
-            if any(r.evidence and r.code not in LINK_ONLY_EVIDENCE for r in self.reasons):
+            if any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons):
                 return Verdict.SPAM
-            if self.evidence and self.score_apart_from_links >= self.borderline:
+            if self.evidence and self.wording_score >= self.borderline:
                 return Verdict.SPAM
         if self.score >= self.borderline:
             return Verdict.LIKELY
@@ -289,7 +290,7 @@ class SpamModel:
             logit += value
         score = sigmoid(logit)
         links = sum(
-            max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _LINK_ONLY_FEATURES
+            max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _WEAK_FEATURES
         )
         if score >= self.borderline:
             words = self.spam_words(tok)

@@ -210,7 +210,7 @@ def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: Spam
     result = model.score(body)
     assert "link.unknown" in {r.code for r in result.reasons} and result.evidence
     # What the link adds counts for "likely spam", never for the folder.
-    assert result.score_apart_from_links < result.score
+    assert result.wording_score < result.score
     assert result.verdict(0.0) is not Verdict.SPAM
 
 
@@ -592,3 +592,11 @@ def test_the_spam_package_imports_nothing_from_the_app() -> None:
                 assert not name.startswith(("flask", "models", "werkzeug")), (module, name)
                 if name.startswith("moderation"):
                     assert name.startswith("moderation.spam"), (module, name)
+
+
+def test_a_reader_sharing_a_helpline_is_not_hidden(model: SpamModel) -> None:
+    helpline = model.score(
+        "Anyone who needs help can call Shelter's free helpline on 0808 800 4444."
+    )
+    assert helpline.evidence and helpline.verdict(model.threshold) is not Verdict.SPAM
+    assert helpline.wording_score < helpline.score
