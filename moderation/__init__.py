@@ -57,14 +57,17 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database and CSRF protection."""
+    """Bind the database, CSRF protection and the translations."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from moderation.extensions import csrf, db
+    from moderation.extensions import babel, csrf, db
+    from moderation.i18n import select_locale
     from moderation.security import PinnedScriptRoot
 
     db.init_app(app)
     csrf.init_app(app)
+    # Catalogs are found in moderation/translations/, Flask-Babel's default beside the package.
+    babel.init_app(app, locale_selector=select_locale)
     if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
         # Behind a reverse proxy, the client address comes from X-Forwarded-For, and the path
         # the site is served under from X-Forwarded-Prefix (or the proxy's SCRIPT_NAME).
@@ -148,8 +151,11 @@ def register_security_headers(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     """Names every template may use: the signed-in moderator, the limits every form announces."""
     from moderation.auth.session import current_moderator
+    from moderation.reasons import describe, reason_text
 
     app.jinja_env.globals["current_moderator"] = current_moderator
+    app.jinja_env.filters["reason_text"] = reason_text
+    app.jinja_env.globals["describe"] = describe
     app.context_processor(form_rules)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -71,3 +72,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 db = Database()
 csrf = CSRFProtect()
+babel = Babel()

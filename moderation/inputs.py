@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
@@ -104,7 +105,7 @@ def json_body() -> Any:
 
 def too_deep() -> str:
     """The message for a JSON body nested too deeply."""
-    return messages.JSON_TOO_DEEP.format(depth=MAX_JSON_DEPTH)
+    return str(gettext(messages.JSON_TOO_DEEP, depth=MAX_JSON_DEPTH))
 
 
 def read_streamed_body() -> None:

@@ -1,30 +1,34 @@
 """The words of the refusals that guard the site: hostile or broken input, sessions, limits.
 
-Plain English for now, kept in one place so that the translation pass can wrap each of them
-in gettext. No Flask here: the libraries use these too.
+Kept in one place and marked with `N_` so that `make translations` collects them; they stay
+English here (no Flask: the libraries use these too) and are translated where they are shown,
+with `%(name)s` placeholders filled by gettext.
 """
 
 from __future__ import annotations
 
+
+def N_(message: str) -> str:
+    """Mark `message` for translation without translating it."""
+    return message
+
+
 # Input that no column can hold: a NUL character, or half of a UTF-16 surrogate pair.
-UNSTORABLE_TEXT = "contains a character that is not text (such as a NUL byte)."
-UNSTORABLE_FIELD = "This field " + UNSTORABLE_TEXT
-COMMENT_NUMBER = "Reply-to must be a comment number."
-NO_SUCH_PARENT = "There is no such comment on this article."
-JSON_TOO_DEEP = "The request body nests too deeply (at most {depth} levels)."
-TOO_LARGE = "This is larger than {kilobytes} kB, more than any comment needs."
-COMMENT_TOO_LARGE = (
-    "Your comment is too long to be sent (at most {limit} characters). "
+UNSTORABLE_FIELD = N_("This field contains a character that is not text (such as a NUL byte).")
+COMMENT_NUMBER = N_("Reply-to must be a comment number.")
+NO_SUCH_PARENT = N_("There is no such comment on this article.")
+JSON_TOO_DEEP = N_("The request body nests too deeply (at most %(depth)d levels).")
+COMMENT_TOO_LARGE = N_(
+    "Your comment is too long to be sent (at most %(limit)d characters). "
     "Please shorten it and send it again."
 )
-NOT_SENT_NO_ARTICLE = "There is no article '{slug}', so your comment was not sent."
-SEARCH_UNSTORABLE = "The search " + UNSTORABLE_TEXT
+NOT_SENT_NO_ARTICLE = N_("There is no article '%(slug)s', so your comment was not sent.")
 
 # Sessions and sign-in.
-SIGNED_OUT_EXPIRED = "Your session ended. Please sign in again."
-SIGNED_OUT = "You are signed out."
-SIGNED_OUT_EVERYWHERE = "{email} is signed out on every device."
-TOO_MANY_SIGN_INS = "Too many sign-in attempts ({limit}). Please wait and try again."
-TOO_MANY_PASSWORD_TRIES = (
-    "Too many tries at your current password ({limit}). Please wait and try again."
+SIGNED_OUT_EXPIRED = N_("Your session ended. Please sign in again.")
+SIGNED_OUT = N_("You are signed out.")
+SIGNED_OUT_EVERYWHERE = N_("%(email)s is signed out on every device.")
+TOO_MANY_SIGN_INS = N_("Too many sign-in attempts (%(limit)s). Please wait and try again.")
+TOO_MANY_PASSWORD_TRIES = N_(
+    "Too many tries at your current password (%(limit)s). Please wait and try again."
 )

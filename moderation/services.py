@@ -11,12 +11,12 @@ from typing import Any
 
 from flask import current_app
 
+from moderation import spam
 from moderation.language import LanguageDetector
 from moderation.pipeline import Intake
 from moderation.pipeline.learning import SiteModels
 from moderation.ratelimit import CountedAttempts, parse_limits
 from moderation.signins import SessionRules
-from moderation.spam import SpamModel
 from moderation.threads import RenderCache
 
 
@@ -47,13 +47,14 @@ def detector_for(languages: tuple[str, ...]) -> LanguageDetector:
 def build_services(settings: Mapping[str, Any]) -> Services:
     """Build the services for one application from its settings."""
     detector = detector_for(tuple(settings["TERTULIA_LANGUAGES"]))
-    spam_models = SiteModels(SpamModel.bundled())
+    spam_models = SiteModels(spam.bundled())
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
     intake = Intake(
         detector=detector,
         spam_models=spam_models,
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
+        reference_domains=tuple(settings.get("TERTULIA_SPAM_REFERENCE_DOMAINS", ())),
         ip_key=ip_key,
         publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
         rate_limits=parse_limits(settings["TERTULIA_COMMENT_RATE_LIMIT"]),

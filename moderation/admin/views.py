@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -41,7 +42,8 @@ def articles() -> tuple[str, int]:
 @admin_required
 def add_article() -> BaseResponse | tuple[str, int]:
     """Open an article for comments."""
-    typed = {name: request.form.get(name, "") for name in ("slug", "title", "url", "language")}
+    names = ("slug", "title", "url", "language", "description")
+    typed = {name: request.form.get(name, "") for name in names}
     try:
         article = management.add_article(
             db.session,
@@ -50,6 +52,7 @@ def add_article() -> BaseResponse | tuple[str, int]:
             typed["title"],
             typed["url"] or None,
             typed["language"] or None,
+            typed["description"] or None,
         )
     except ValidationFailed as failed:
         return _articles_page(typed, failed.errors, 422)
@@ -139,7 +142,7 @@ def sign_out_moderator(moderator_id: int) -> BaseResponse:
     moderator = _moderator_or_404(moderator_id)
     signins.end_sessions(db.session, moderator.id)
     db.session.commit()
-    flash(messages.SIGNED_OUT_EVERYWHERE.format(email=moderator.email), "success")
+    flash(gettext(messages.SIGNED_OUT_EVERYWHERE, email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from flask import abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
@@ -112,7 +113,7 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
         if current_moderator() is None:
             if g.get("session_ended"):
-                flash(messages.SIGNED_OUT_EXPIRED)
+                flash(gettext(messages.SIGNED_OUT_EXPIRED))
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

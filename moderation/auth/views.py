@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import utcnow
@@ -40,7 +41,7 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
     try:
         shared.sign_ins.hit(db.session, client, utcnow())
     except RateLimited as limited:
-        error = messages.TOO_MANY_SIGN_INS.format(limit=limited.limit)
+        error = gettext(messages.TOO_MANY_SIGN_INS, limit=str(limited.limit))
         page = render_template("auth/login.html", next=target, email=email, error=error)
         return page, 429, {"Retry-After": str(limited.retry_after)}
     moderator = authenticate(email, request.form.get("password", ""))
@@ -57,7 +58,7 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
 def logout() -> BaseResponse:
     """Sign out (POST, so a link on another site cannot sign a moderator out)."""
     sign_out()
-    flash(messages.SIGNED_OUT)
+    flash(gettext(messages.SIGNED_OUT))
     return redirect(url_for("auth.login"))
 
 
@@ -71,7 +72,7 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
     try:
         services().password_tries.hit(db.session, f"moderator:{moderator.id}", utcnow())
     except RateLimited as limited:
-        errors = {"current": messages.TOO_MANY_PASSWORD_TRIES.format(limit=limited.limit)}
+        errors = {"current": gettext(messages.TOO_MANY_PASSWORD_TRIES, limit=str(limited.limit))}
         page = render_template("auth/password.html", errors=errors)
         return page, 429, {"Retry-After": str(limited.retry_after)}
     errors = password_errors(

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -157,7 +158,7 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
         # Nowhere to show the form: an error page that still holds the text.
         message = None
         if isinstance(error, UnknownArticle):
-            message = messages.NOT_SENT_NO_ARTICLE.format(slug=unstorable_shown(error.slug))
+            message = gettext(messages.NOT_SENT_NO_ARTICLE, slug=unstorable_shown(error.slug))
         page = render_template(
             "errors/error.html", error=http_error, status=status, message=message, typed=typed
         )
@@ -165,7 +166,7 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
     if isinstance(error, RefusedInput):
         field_errors = error.errors
     elif isinstance(error, RequestEntityTooLarge):
-        field_errors = {"body": messages.COMMENT_TOO_LARGE.format(limit=BODY_LENGTH)}
+        field_errors = {"body": gettext(messages.COMMENT_TOO_LARGE, limit=BODY_LENGTH)}
     elif isinstance(error, CSRFError):
         field_errors = {"form": "Your session expired before you sent this. Please send it again."}
     else:

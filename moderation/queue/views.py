@@ -12,6 +12,7 @@ from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learni
 from moderation.pipeline.submission import parse_id
 from moderation.queue.listing import (
     FOLDERS,
+    ORDERS,
     comments_by_ids,
     folder_counts,
     folder_page,
@@ -62,6 +63,10 @@ def index(folder: str) -> str:
     moderator = signed_in_moderator()
     language = request.args.get("language") or None
     search = request.args.get("q", "").strip() or None
+    likely = {"yes": True, "no": False}.get(request.args.get("likely", ""))
+    order = request.args.get("order", "time")
+    if order not in ORDERS:
+        order = "time"
     page = folder_page(
         db.session,
         moderator,
@@ -69,6 +74,8 @@ def index(folder: str) -> str:
         language=language,
         page=request.args.get("page", 1, type=int),
         search=search,
+        likely=likely,
+        order=order,
     )
     return render_template(
         "queue/index.html",
@@ -76,6 +83,8 @@ def index(folder: str) -> str:
         page=page,
         language=language,
         search=search,
+        likely=request.args.get("likely") if likely is not None else None,
+        order=order,
         counts=folder_counts(db.session),
         moderator=moderator,
         actions=ACTIONS,
@@ -153,6 +162,8 @@ def bulk() -> BaseResponse:
 def _learn() -> None:
     """Let the spam model learn from the decisions just taken, once enough have gathered."""
     shared = services()
-    outcome = learning.learn_quietly(db.session, shared.spam_models, shared.learn_batch)
+    outcome = learning.learn_quietly(
+        db.session, shared.spam_models, shared.learn_batch, shared.intake.spam_threshold
+    )
     if outcome is not None and outcome.version.promoted:
         flash(f"The spam filter learned from {outcome.learned} decisions.", "info")

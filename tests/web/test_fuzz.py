@@ -104,6 +104,8 @@ FIELDS = [
     "body",
     "parent_id",
     "page_language",
+    "page_description",
+    "description",
     "password",
     "next",
     "action",
@@ -151,9 +153,9 @@ VALID = {
 }
 # The fields each endpoint reads (query or body): mutations go where they are read.
 READS = {
-    "api.post_comment": ["name", "email", "body", "parent_id", "page_language"],
+    "api.post_comment": ["name", "email", "body", "parent_id", "page_language", "page_description"],
     "public.post_comment": ["name", "email", "body", "parent_id", "page_language"],
-    "api.put_article": ["title", "url", "language"],
+    "api.put_article": ["title", "url", "language", "description"],
     "public.article": ["reply_to"],
     "auth.login": ["email", "password", "next"],
     "auth.password": ["current", "new", "confirm"],
@@ -161,7 +163,7 @@ READS = {
     "queue.act": ["reason", "next"],
     "queue.bulk": ["action", "folder", "comment_id", "next"],
     "queue.rollback": ["version"],
-    "admin.add_article": ["slug", "title", "url", "language"],
+    "admin.add_article": ["slug", "title", "url", "language", "description"],
     "admin.add_moderator": ["email", "password", "role", "languages"],
     "admin.update_moderator": ["role", "languages", "password"],
     "admin.find_reader": ["email"],

@@ -1,7 +1,7 @@
 """Revocable moderator sessions, and attempts counted in the database.
 
-Revision ID: 0004_guard
-Revises: 0003_imports
+Revision ID: 0005_guard
+Revises: 0004_spam
 Create Date: 2026-11-28 00:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_guard"
-down_revision: str | None = "0003_imports"
+revision: str = "0005_guard"
+down_revision: str | None = "0004_spam"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
