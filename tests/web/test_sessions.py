@@ -48,6 +48,20 @@ def test_signing_out_ends_the_session_not_just_the_cookie(
     assert not signed_in(thief) and not signed_in(client)
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("es", "Cerraste la sesión."), ("pt", "Você saiu da sessão."), ("en", "You are signed out.")],
+)
+def test_the_sign_out_is_said_in_the_moderators_language(
+    client: FlaskClient, auth: Auth, moderator: Moderator, language: str, said: str
+) -> None:
+    auth.login()
+    token = csrf_token(client, "/queue/")
+    headers = {"Accept-Language": language}
+    client.post("/logout", data={"csrf_token": token}, headers=headers)
+    assert said in client.get("/login", headers=headers).get_data(as_text=True)
+
+
 def test_a_second_server_sees_the_sign_out(
     app_factory: Any, moderator: Moderator, factory: Factory
 ) -> None:
