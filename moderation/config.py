@@ -114,6 +114,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         # The largest export file an admin may upload to import (the command line has no limit).
         "TERTULIA_IMPORT_MAX_MB": int(environ.get("TERTULIA_IMPORT_MAX_MB", "512")),
+        # Rendered threads and pages each worker keeps, in megabytes (least recently used go).
+        "TERTULIA_RENDER_CACHE_MB": float(environ.get("TERTULIA_RENDER_CACHE_MB", "16")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

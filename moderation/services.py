@@ -56,7 +56,7 @@ def build_services(settings: Mapping[str, Any]) -> Services:
         spam_models=spam_models,
         learn_batch=settings["TERTULIA_SPAM_LEARN_BATCH"],
         intake=intake,
-        render_cache=RenderCache(),
+        render_cache=RenderCache(int(settings["TERTULIA_RENDER_CACHE_MB"] * 2**20)),
         logins=SlidingWindow(parse_limits(settings["TERTULIA_LOGIN_RATE_LIMIT"])),
     )
 

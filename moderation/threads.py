@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,9 @@ from models import Article, Comment, CommentStatus
 # The only comment fields that leave the server. The email, and anything derived from it,
 # is deliberately absent; so are the client hash, user agent and moderation internals.
 PUBLIC_FIELDS = ("id", "parent_id", "author_name", "body", "body_html", "language", "created_at")
+
+# What the render cache holds: HTML (str) or JSON bytes.
+Rendered = TypeVar("Rendered", str, bytes)
 
 
 @dataclass(slots=True)
@@ -60,27 +64,38 @@ def public_comment(comment: Comment) -> dict[str, Any]:
 
 
 class RenderCache:
-    """A small LRU of rendered threads keyed by (kind, article id, thread version).
+    """An LRU of rendered threads and pages, bounded by the bytes it holds, not by entries.
 
-    The version lives in the database and changes with every publication, so each worker's cache
-    is correct without any cross-process invalidation: a stale key is simply never asked for again.
+    Keys start with the article id and its thread version. The version lives in the database
+    and changes with every publication, so each worker's cache is correct without any
+    cross-process invalidation: a stale key is simply never asked for again, and ages out.
     """
 
-    def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[Hashable, str | bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int, int], render: Callable[[], Any]) -> Any:
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable, render: Callable[[], Rendered]) -> Rendered:
         """The cached value for `key`, rendering and storing it on a miss."""
         with self._lock:
-            if key in self._entries:
+            if (found := self._entries.get(key)) is not None:
                 self._entries.move_to_end(key)
-                return self._entries[key]
+                return cast(Rendered, found)
         value = render()
+        size = sys.getsizeof(value)
+        if size > self.max_bytes:
+            return value  # one huge thread must not empty the cache of every other
         with self._lock:
+            if (previous := self._entries.pop(key, None)) is not None:
+                self.bytes -= sys.getsizeof(previous)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.bytes -= sys.getsizeof(evicted)
         return value
