@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from moderation.api import bp as api_bp
     from moderation.auth import bp as auth_bp
     from moderation.extensions import csrf
+    from moderation.health import bp as health_bp
     from moderation.public import bp as public_bp
     from moderation.queue import bp as queue_bp
 
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(queue_bp, url_prefix="/queue")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(health_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -113,10 +115,13 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
-    """Names every template may use: the signed-in moderator, the limits every form announces."""
+    """Names every template may use: the signed-in moderator, the limits every form announces,
+    the problems moderators must see."""
     from moderation.auth.session import current_moderator
+    from moderation.services import site_problems
 
     app.jinja_env.globals["current_moderator"] = current_moderator
+    app.jinja_env.globals["site_problems"] = site_problems
     app.context_processor(form_rules)
 
 

@@ -1,59 +1,68 @@
-"""The per-process services the views use: detector, spam model, comment intake and render cache."""
+"""The per-process services the views use: models, comment intake, render cache, login limits."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
+from moderation import messages
 from moderation.language import LanguageDetector
 from moderation.pipeline import Intake
+from moderation.pipeline.classifiers import Classifiers
 from moderation.pipeline.learning import SiteModels
 from moderation.ratelimit import SlidingWindow, parse_limits
-from moderation.spam import SpamModel
 from moderation.threads import RenderCache
 
 
 @dataclass(frozen=True)
 class Services:
-    """Built once at start-up: the detector and model are expensive and thread-safe."""
+    """Built with the application; the models inside load on first use or before forking."""
 
-    detector: LanguageDetector
-    spam_models: SiteModels
+    classifiers: Classifiers
     learn_batch: int
     intake: Intake
     # Rendered threads (HTML, JSON) and whole anonymous article pages, per thread version.
     render_cache: RenderCache
     logins: SlidingWindow
 
+    @property
+    def detector(self) -> LanguageDetector:
+        """The language detector; raises `ModelUnavailable` if its model could not be loaded."""
+        return self.classifiers.language.get()
 
-@functools.cache
-def detector_for(languages: tuple[str, ...]) -> LanguageDetector:
-    """One detector per language set per process: it is immutable and thread-safe."""
-    return LanguageDetector(languages)
+    @property
+    def spam_models(self) -> SiteModels:
+        """The spam models; raises `ModelUnavailable` if the bundled one could not be loaded."""
+        return self.classifiers.spam.get()
 
 
 def build_services(settings: Mapping[str, Any]) -> Services:
-    """Build the services for one application from its settings."""
-    detector = detector_for(tuple(settings["TERTULIA_LANGUAGES"]))
-    spam_models = SiteModels(SpamModel.bundled())
+    """Build the services for one application from its settings; loads no model."""
+    files = {
+        name: Path(settings[setting]).resolve()
+        for name, setting in (
+            ("language_model", "TERTULIA_LANGUAGE_MODEL"),
+            ("spam_model", "TERTULIA_SPAM_MODEL"),
+        )
+        if settings.get(setting)
+    }
+    classifiers = Classifiers(tuple(settings["TERTULIA_LANGUAGES"]), **files)
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
     intake = Intake(
-        detector=detector,
-        spam_models=spam_models,
+        classifiers=classifiers,
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
         ip_key=ip_key,
         publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
         rate_limits=parse_limits(settings["TERTULIA_COMMENT_RATE_LIMIT"]),
     )
     return Services(
-        detector=detector,
-        spam_models=spam_models,
+        classifiers=classifiers,
         learn_batch=settings["TERTULIA_SPAM_LEARN_BATCH"],
         intake=intake,
         render_cache=RenderCache(int(settings["TERTULIA_RENDER_CACHE_MB"] * 2**20)),
@@ -65,3 +74,17 @@ def services() -> Services:
     """The current application's services."""
     built: Services = current_app.extensions["tertulia"]
     return built
+
+
+def site_problems() -> list[str]:
+    """What moderators must know: a model that failed to load, storage that cannot be written.
+
+    Shown as a banner on every page they see; the models are loaded first if they never were.
+    """
+    problems = [
+        messages.model_unavailable(status.name, status.problem or "")
+        for status in services().classifiers.problems()
+    ]
+    if (folder := current_app.extensions["tertulia.read_only"]) is not None:
+        problems.append(messages.READ_ONLY_ADMIN.format(problem=f"{folder} is read-only"))
+    return problems

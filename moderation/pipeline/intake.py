@@ -15,6 +15,7 @@ from sqlalchemy import Select, Table, bindparam, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import (
+    UNCLASSIFIED,
     Article,
     Comment,
     CommentStatus,
@@ -22,16 +23,16 @@ from models import (
     any_unclassified,
     utcnow,
 )
-from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
 from moderation.pipeline.checks import (
+    CheckResult,
     LanguageVerdict,
     SpamVerdict,
     check_language,
     check_spam,
 )
+from moderation.pipeline.classifiers import Classifiers, ModelUnavailable
 from moderation.pipeline.decisions import bump_thread
-from moderation.pipeline.learning import SiteModels
 from moderation.pipeline.submission import Submission, ValidationFailed
 from moderation.ratelimit import RateLimit, RateLimited
 from moderation.spam import SpamContext
@@ -60,6 +61,16 @@ def hash_client_ip(key: bytes, address: str | None) -> str | None:
     # An IPv6 client rotates addresses inside its /64; keying on the network keeps velocity honest.
     network = ip if ip.version == 4 else ipaddress.ip_network(f"{ip}/64", strict=False)
     return hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _unavailable_language() -> LanguageVerdict:
+    reason = f"{UNCLASSIFIED}: language model unavailable"
+    return LanguageVerdict("und", None, True, CheckResult("language", reason, flag=True))
+
+
+def _unavailable_spam() -> SpamVerdict:
+    reason = f"{UNCLASSIFIED}: spam model unavailable"
+    return SpamVerdict(None, None, (CheckResult("spam", reason, flag=True),))
 
 
 class UnknownArticle(LookupError):
@@ -112,8 +123,7 @@ class Classification:
 class Intake:
     """Turns a validated submission into a stored comment with its status and reasons."""
 
-    detector: LanguageDetector
-    spam_models: SiteModels
+    classifiers: Classifiers
     # None: use the threshold recommended with the model.
     spam_threshold: float | None
     ip_key: bytes
@@ -192,7 +202,7 @@ class Intake:
             comment.body,
             comment.page_language,
             SpamContext(),
-            self.spam_models.active_id(session),
+            self._active_spam_version(session),
         )
         if any_unclassified(classification.reasons):
             return False
@@ -211,15 +221,26 @@ class Intake:
         spam_context: SpamContext,
         spam_version_id: int | None,
     ) -> Classification:
-        """Run the language and spam checks and decide the initial status."""
+        """Run the language and spam checks and decide the initial status.
+
+        A model that could not be loaded leaves its check unclassified, as a failing one does.
+        """
         priors = tuple(code for code in (article_language, page_language) if code)
-        language = check_language(self.detector, body, priors)
+        try:
+            detector = self.classifiers.language.get()
+        except ModelUnavailable:
+            language = _unavailable_language()
+        else:
+            language = check_language(detector, body, priors)
         context = dataclasses.replace(
             spam_context,
             article_language=article_language,
             comment_language=language.code if language.code != "und" else None,
         )
-        model = self.spam_models.model_for(session, spam_version_id)
+        try:
+            model = self.classifiers.spam.get().model_for(session, spam_version_id)
+        except ModelUnavailable:
+            return Classification(language, _unavailable_spam(), CommentStatus.PENDING)
         threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
         spam = check_spam(model, body, context, threshold)
         return Classification(
@@ -229,6 +250,10 @@ class Intake:
                 spam.score, threshold, model.borderline, language.moderated
             ),
         )
+
+    def _active_spam_version(self, session: Session) -> int | None:
+        models = self.classifiers.spam.available()
+        return models.active_id(session) if models is not None else None
 
     def _initial_status(
         self, score: float | None, threshold: float, borderline: float, language_moderated: bool
