@@ -19,6 +19,7 @@ from models import (
     URL_LENGTH,
     CommentStatus,
 )
+from moderation import messages
 from moderation.pipeline.submission import COMMENT_LIMITS
 from moderation.threads import PUBLIC_FIELDS
 
@@ -175,6 +176,12 @@ UNEXPECTED = _error(
         "request. Either the server is overloaded or there is an error in the application."
     },
 )
+UNAVAILABLE = _error(
+    "The database cannot be reached or written just now; nothing was stored. Send the same "
+    "request again after `Retry-After` seconds.",
+    {"request": messages.DATABASE_UNAVAILABLE},
+    headers={"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
+)
 TOO_LARGE = _error(
     "The request is larger than 64 kB.",
     {"request": "The data value transmitted exceeds the capacity limit."},
@@ -270,6 +277,7 @@ PATHS: dict[str, Any] = {
                     },
                 ),
                 "500": UNEXPECTED,
+                "503": UNAVAILABLE,
             },
         },
         "get": {
@@ -318,6 +326,7 @@ PATHS: dict[str, Any] = {
                 "304": {"description": "Not modified since the `ETag` sent."},
                 "404": NO_ARTICLE,
                 "500": UNEXPECTED,
+                "503": UNAVAILABLE,
             },
         },
         "options": PREFLIGHT,
@@ -384,6 +393,7 @@ PATHS: dict[str, Any] = {
                     "One message per invalid field.", {"title": "Give the article's title."}
                 ),
                 "500": UNEXPECTED,
+                "503": UNAVAILABLE,
             },
         },
         "options": PREFLIGHT,

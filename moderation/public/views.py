@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, CommentStatus
@@ -107,7 +107,8 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
     """Show the form again, with what was typed, when a guard refuses a comment or it fails.
 
     The guards are the CSRF token and the rate limits; any other error is answered as everywhere
-    else. Flask asks a blueprint's handler before the application's.
+    else. Flask asks a blueprint's handler before the application's. When the database cannot
+    be reached or written (503), the form comes back on a page that needs nothing from it.
     """
     refill = isinstance(error, CSRFError | RateLimited) or not isinstance(
         error, HTTPException | UnknownArticle
@@ -115,14 +116,25 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
     if not refill or request.endpoint != "public.post_comment":
         return errors.answer(error)
     http_error = errors.as_http_error(error)  # an unexpected error is logged and rolled back here
-    article = find_article(str((request.view_args or {}).get("slug")))
-    if article is None:
-        return errors.answer(http_error)
     status, headers = errors.status_and_headers(http_error)
+    slug = str((request.view_args or {}).get("slug"))
     message = (
         "Your session expired before you sent this. Please send it again."
         if isinstance(error, CSRFError)
         else http_error.description or http_error.name
     )
+    if isinstance(http_error, ServiceUnavailable):
+        page = render_template(
+            "public/unsaved.html",
+            slug=slug,
+            form=typed_fields(),
+            message=message,
+            token=generate_csrf(),
+            offline=True,
+        )
+        return page, status, headers
+    article = find_article(slug)
+    if article is None:
+        return errors.answer(http_error)
     page, _ = render_article(article, typed_fields(), {"form": message}, status=status)
     return page, status, headers
