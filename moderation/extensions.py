@@ -87,6 +87,14 @@ class Database:
             session.close()
 
 
+def dispose_engines(app: Flask) -> None:
+    """Forget pooled connections inherited through a fork, without closing the parent's."""
+    factory: sessionmaker[Session] = app.extensions["tertulia.db"]
+    engine = factory.kw["bind"]
+    assert isinstance(engine, Engine)
+    engine.dispose(close=False)
+
+
 # Seconds a client should wait before trying again after the database failed it.
 RETRY_AFTER = 30
 
