@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from moderation import messages
 from moderation.language import LanguageDetector
@@ -74,6 +74,14 @@ def services() -> Services:
     """The current application's services."""
     built: Services = current_app.extensions["tertulia"]
     return built
+
+
+def preload(app: Flask) -> None:
+    """Load what every request may need, before forking workers: the models, the templates."""
+    built: Services = app.extensions["tertulia"]
+    built.classifiers.load()
+    for name in app.jinja_env.list_templates(extensions=("html", "xml")):
+        app.jinja_env.get_template(name)
 
 
 def site_problems() -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -90,6 +91,13 @@ class Loaded(Generic[T]):
                 else:
                     seconds = round(time.perf_counter() - started, 3)
                     self._status = ModelStatus(self.name, "loaded", seconds=seconds)
+                    # Which process loads matters: under gunicorn only the master should.
+                    log.info(
+                        "the %s model loaded in %.1f s (process %d)",
+                        self.name,
+                        seconds,
+                        os.getpid(),
+                    )
             return self._status
 
     @property
