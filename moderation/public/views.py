@@ -24,6 +24,7 @@ from moderation.extensions import db
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.ratelimit import RateLimited
 from moderation.services import services
+from moderation.threads import PageRequest
 
 bp = Blueprint("public", __name__)
 
@@ -43,37 +44,43 @@ def render_article(
     article: Article,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    status: int = 200,
     token: str | None = None,
+    page: PageRequest | None = None,
 ) -> tuple[str, int]:
-    """The article page with its thread; `form` and `errors` refill a rejected submission."""
-    page = render_template(
+    """The article page with a page of its thread; `form` and `errors` refill a rejected
+    submission. Returns the page and the thread version it shows."""
+    shown, version, thread = thread_html(article, page or PageRequest())
+    html = render_template(
         "public/article.html",
-        article=article,
-        thread=thread_html(article),
+        article=shown,
+        thread=thread,
         form=form or {},
         errors=errors or {},
         token=token or generate_csrf(),
     )
-    return page, status
+    return html, version
 
 
 @bp.get("/articles/<slug>")
 def article(slug: str) -> tuple[str, int]:
-    """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
+    """An article, a page of its published thread (`?order=newest`, `?after=ID` for the next
+    page) and the comment form (`?reply_to=ID` fills reply-to)."""
     article = article_or_404(slug)
+    page = PageRequest.for_readers(request.args)
     reply_to = request.args.get("reply_to", "")
     # A reply-to field, a moderator's menu or a message to show makes the page this visitor's
     # own. (Flask keeps the messages it takes from the session for the page's template.)
     if reply_to.isdigit() or "moderator_id" in session or get_flashed_messages():
-        return render_article(article, {"parent_id": reply_to if reply_to.isdigit() else ""})
+        form = {"parent_id": reply_to if reply_to.isdigit() else ""}
+        return render_article(article, form, page=page)[0], 200
     # What every anonymous reader sees is the same page but for the token: render it once per
     # thread version and fill the token in.
-    page: str = services().render_cache.get(
-        ("page", article.id, article.thread_version),
-        lambda: render_article(article, token=TOKEN_SLOT)[0],
-    )
-    return page.replace(TOKEN_SLOT, generate_csrf(), 1), 200
+    cache = services().render_cache
+    cached = cache.get(("page", article.id, article.thread_version, page))
+    if not isinstance(cached, str):
+        cached, version = render_article(article, token=TOKEN_SLOT, page=page)
+        cache.put(("page", article.id, version, page), cached)
+    return cached.replace(TOKEN_SLOT, generate_csrf(), 1), 200
 
 
 def typed_fields() -> dict[str, str]:
@@ -92,7 +99,7 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         )
         comment = services().intake.submit(db.session, slug, submission)
     except ValidationFailed as failed:
-        return render_article(article_or_404(slug), typed_fields(), failed.errors, status=422)
+        return render_article(article_or_404(slug), typed_fields(), failed.errors)[0], 422
     if comment.status is CommentStatus.APPROVED:
         flash("Thank you! Your comment is published.", "success")
         anchor = f"comment-{comment.id}"
@@ -136,5 +143,5 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
     article = find_article(slug)
     if article is None:
         return errors.answer(http_error)
-    page, _ = render_article(article, typed_fields(), {"form": message}, status=status)
+    page, _ = render_article(article, typed_fields(), {"form": message})
     return page, status, headers

@@ -9,10 +9,11 @@ from flask import Flask
 from models import CommentStatus
 from moderation.threads import (
     PUBLIC_FIELDS,
+    PageRequest,
     RenderCache,
     build_thread,
     public_comment,
-    published_comments,
+    read_page,
 )
 from tests.factories import Factory
 
@@ -23,7 +24,9 @@ def test_replies_nest_and_orphans_stand_alone(app: Flask, factory: Factory) -> N
     reply = factory.comment(article, status=CommentStatus.APPROVED, parent_id=root.id)
     hidden = factory.comment(article, status=CommentStatus.PENDING)
     orphan = factory.comment(article, status=CommentStatus.APPROVED, parent_id=hidden.id)
-    nodes = build_thread(published_comments(factory.session, article))
+    page = read_page(factory.session, article.id, PageRequest())
+    assert page is not None
+    nodes = build_thread(page.comments)
     assert [node.comment.id for node in nodes] == [root.id, orphan.id]
     assert [node.comment.id for node in nodes[0].replies] == [reply.id]
 
@@ -35,35 +38,31 @@ def test_public_comment_has_only_the_allow_listed_fields(app: Flask, factory: Fa
     assert comment.author_email not in repr(shown)
 
 
-def test_render_cache_renders_once_per_key() -> None:
+def test_render_cache_keeps_what_it_is_given() -> None:
     cache = RenderCache(max_bytes=10_000)
-    calls: list[str] = []
-
-    def render(value: str) -> str:
-        calls.append(value)
-        return value
-
-    assert cache.get(("html", 1, 0), lambda: render("one")) == "one"
-    assert cache.get(("html", 1, 0), lambda: render("other")) == "one"
-    assert calls == ["one"]
+    assert cache.get(("html", 1, 0)) is None
+    cache.put(("html", 1, 0), "one")
+    assert cache.get(("html", 1, 0)) == "one"
+    assert cache.get(("html", 1, 1)) is None
 
 
 def test_render_cache_is_bounded_by_bytes_and_evicts_the_least_recently_used() -> None:
     size = sys.getsizeof("x" * 1000)
     cache = RenderCache(max_bytes=3 * size)
     for n in range(3):
-        cache.get(("html", n, 0), lambda n=n: str(n) * 1000)  # type: ignore[misc]
-    cache.get(("html", 0, 0), lambda: "unused")  # 0 is now the most recently used
-    cache.get(("json", 9, 0), lambda: b"y" * 1000)
+        cache.put(("html", n, 0), str(n) * 1000)
+    assert cache.get(("html", 0, 0)) is not None  # 0 is now the most recently used
+    cache.put(("json", 9, 0), b"y" * 1000)
     assert cache.bytes <= cache.max_bytes
     assert len(cache) == 3
-    assert cache.get(("html", 1, 0), lambda: "rendered again") == "rendered again"
-    assert cache.get(("html", 0, 0), lambda: "unused") == "0" * 1000
+    assert cache.get(("html", 1, 0)) is None
+    assert cache.get(("html", 0, 0)) == "0" * 1000
 
 
 def test_render_cache_does_not_keep_what_alone_exceeds_it() -> None:
     cache = RenderCache(max_bytes=5_000)
-    cache.get(("html", 1, 0), lambda: "small")
-    assert cache.get(("html", 2, 0), lambda: "z" * 10_000) == "z" * 10_000
+    cache.put(("html", 1, 0), "small")
+    cache.put(("html", 2, 0), "z" * 10_000)
     assert len(cache) == 1
-    assert cache.get(("html", 1, 0), lambda: "gone") == "small"
+    assert cache.get(("html", 2, 0)) is None
+    assert cache.get(("html", 1, 0)) == "small"
