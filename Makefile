@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench clean translations
+
 
 # The stamp is rebuilt whenever the pinned requirements or the project metadata change.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -15,7 +16,21 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+# Compiled catalogs (.mo) are build products: made from the committed .po files at set-up.
+TRANSLATIONS := moderation/translations
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(VENV)/.installed $(CATALOGS:.po=.mo)
+
+# Collect every marked string from the code and templates, and add the new ones to each catalog.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file \
+		--project=Tertulia --copyright-holder="Tertulia contributors" \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 run: install
 	$(BIN)/flask db upgrade

@@ -149,10 +149,10 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
 def check_cpu(texts: list[str]) -> tuple[float, float, float, float]:
     """CPU microseconds per comment for language, spam, and both: p50 of each, p99 of both."""
     from moderation.language import LanguageDetector
-    from moderation.spam import SpamContext, SpamModel
+    from moderation.spam import SpamContext, bundled
 
     detector = LanguageDetector(("en", "es", "pt"))
-    model = SpamModel.bundled()
+    model = bundled()
     for text in texts[:50]:  # warm caches
         detector.detect(text)
         model.score(text)

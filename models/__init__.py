@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -47,6 +48,7 @@ LANGUAGE_LENGTH = 8
 USER_AGENT_LENGTH = 300
 REASON_LENGTH = 500
 SOURCE_ID_LENGTH = 80
+DESCRIPTION_LENGTH = 500
 # The most characters each field a person fills in may hold, by field name.
 FIELD_LIMITS = {
     "name": NAME_LENGTH,
@@ -55,14 +57,17 @@ FIELD_LIMITS = {
     "slug": SLUG_LENGTH,
     "title": TITLE_LENGTH,
     "url": URL_LENGTH,
+    "description": DESCRIPTION_LENGTH,
 }
-# Starts the reason of a check that failed: the comment waits unclassified, never lost.
-UNCLASSIFIED = "unclassified"
 
 
 def any_unclassified(reasons: list[dict[str, Any]]) -> bool:
-    """Whether any of a comment's reasons says that its check failed."""
-    return any(str(reason.get("reason", "")).startswith(UNCLASSIFIED) for reason in reasons)
+    """Whether any of a comment's check results says that its check failed."""
+    return any(reason.get("unclassified") is True for reason in reasons)
+
+
+def _new_uid() -> str:
+    return uuid.uuid4().hex
 
 
 def utcnow() -> datetime:
@@ -116,6 +121,8 @@ class Article(Base):
     title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    # A short summary (the page's meta description): what a comment is on topic with.
+    description: Mapped[str | None] = mapped_column(String(DESCRIPTION_LENGTH))
     # Bumped whenever the set of published comments changes: the key of the rendered-thread cache,
     # shared through the database by every worker.
     thread_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -137,6 +144,10 @@ class Comment(Base):
         Index("ix_comments_client_ip_hash_created_at", "client_ip_hash", "created_at"),
         # One row per comment brought in from another system: importing twice adds nothing.
         Index("uq_comments_source_id", "source_id", unique=True),
+        # The queue lists likely spam apart (filter) or first (sort), oldest first within.
+        Index("ix_comments_status_likely_spam_created_at", "status", "likely_spam", "created_at"),
+        # An author a moderator already marked as spam is spam evidence for their next comment.
+        Index("ix_comments_author_email_status", "author_email", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -158,8 +169,11 @@ class Comment(Base):
     # None means unclassified: the classifier failed, and the reasons say so.
     spam_score: Mapped[float | None] = mapped_column(Float)
     spam_model_version: Mapped[str | None] = mapped_column(String(64))
-    # One entry per check: {"check": "spam", "reason": "...", "flag": bool}; shown to moderators.
+    # One entry per finding: {"check", "code", "params", "flag", "unclassified", "evidence"};
+    # `moderation/reasons.py` words them for moderators.
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # A high spam score without a spam-specific signal: kept in the queue, marked.
+    likely_spam: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[CommentStatus] = mapped_column(
         _enum_column(CommentStatus, "comment_status"), default=CommentStatus.PENDING
     )
@@ -297,15 +311,18 @@ class SpamModelVersion(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Never reused (ids can be, on SQLite): what workers key their loaded versions by.
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=_new_uid)
     version: Mapped[str] = mapped_column(String(64), unique=True)
     base_version: Mapped[str] = mapped_column(String(64))
-    # {"weights": {token: weight}, "bias": float, "decisions": int, "spam": int}
+    # {"weights": {token: weight}, "bias", "decisions", "spam", "domains": {domain: [ok, spam]}}
     site_weights: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The newest label this version has learned: the next version learns from there on.
     last_label_id: Mapped[int] = mapped_column(Integer)
-    # Current and candidate metrics on the held-out recent labels, and the verdict.
+    # The judgement's counts (genuine to spam and spam caught, before and after) and sizes.
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     promoted: Mapped[bool] = mapped_column(Boolean)
+    # The verdict as a code (`learning.promoted`, `learning.more_genuine_to_spam`, ...).
     reason: Mapped[str] = mapped_column(String(REASON_LENGTH))
     is_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
@@ -376,9 +393,17 @@ class ImportRun(Base):
         return f"<ImportRun {self.id} {self.source_format} {self.status}>"
 
 
+class SpamLearningState(Base):
+    """One row: the number of learning rounds taken. A round counts only if it moves the number
+    on from what it read, so two servers crossing a batch boundary together learn once."""
+
+    __tablename__ = "spam_learning_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rounds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 __all__ = [
-    "SOURCE_ID_LENGTH",
-    "UNCLASSIFIED",
     "Article",
     "AuditEntry",
     "Base",
@@ -390,6 +415,7 @@ __all__ = [
     "Moderator",
     "ModeratorRole",
     "SpamLabel",
+    "SpamLearningState",
     "SpamModelVersion",
     "any_unclassified",
 ]

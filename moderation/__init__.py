@@ -55,13 +55,16 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database and CSRF protection."""
+    """Bind the database, CSRF protection and the translations."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from moderation.extensions import csrf, db
+    from moderation.extensions import babel, csrf, db
+    from moderation.i18n import select_locale
 
     db.init_app(app)
     csrf.init_app(app)
+    # Catalogs are found in moderation/translations/, Flask-Babel's default beside the package.
+    babel.init_app(app, locale_selector=select_locale)
     if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
         # Behind a reverse proxy, the client address comes from X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
@@ -118,10 +121,13 @@ def register_template_globals(app: Flask) -> None:
     """Names every template may use: the signed-in moderator, the limits every form announces,
     the problems moderators must see."""
     from moderation.auth.session import current_moderator
+    from moderation.reasons import describe, reason_text
     from moderation.services import site_problems
 
     app.jinja_env.globals["current_moderator"] = current_moderator
     app.jinja_env.globals["site_problems"] = site_problems
+    app.jinja_env.filters["reason_text"] = reason_text
+    app.jinja_env.globals["describe"] = describe
     app.context_processor(form_rules)
 
 

@@ -74,6 +74,13 @@ def site_languages() -> tuple[str, ...]:
     return languages
 
 
+def _locale(value: str) -> str:
+    code = value.strip().lower()
+    if code not in ("en", "es", "pt"):
+        raise ValueError(f"TERTULIA_DEFAULT_LOCALE must be en, es or pt, not {value!r}")
+    return code
+
+
 def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -92,6 +99,12 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             float(environ["TERTULIA_SPAM_THRESHOLD"])
             if environ.get("TERTULIA_SPAM_THRESHOLD")
             else None
+        ),
+        # The site's own and trusted domains: links there are never spam evidence.
+        "TERTULIA_SPAM_REFERENCE_DOMAINS": tuple(
+            domain.strip().lower()
+            for domain in environ.get("TERTULIA_SPAM_REFERENCE_DOMAINS", "").split(",")
+            if domain.strip()
         ),
         # Moderator labels gathered before the site's spam model learns a new version.
         "TERTULIA_SPAM_LEARN_BATCH": int(environ.get("TERTULIA_SPAM_LEARN_BATCH", "20")),
@@ -113,6 +126,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         # A shared secret for `PUT /api/v1/articles/<slug>` (a CMS opening its articles).
         "TERTULIA_API_TOKEN": environ.get("TERTULIA_API_TOKEN") or None,
         "TERTULIA_LOGIN_RATE_LIMIT": environ.get("TERTULIA_LOGIN_RATE_LIMIT", "10 per minute"),
+        # The interface language when neither the article nor the browser names one we speak.
+        "TERTULIA_DEFAULT_LOCALE": _locale(environ.get("TERTULIA_DEFAULT_LOCALE", "en")),
         # Tertulia's own log messages (the `moderation` logger); the root logger is left alone.
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         # The largest export file an admin may upload to import (the command line has no limit).

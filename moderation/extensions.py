@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
@@ -157,3 +158,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 db = Database()
 csrf = CSRFProtect()
+babel = Babel()

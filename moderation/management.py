@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from models import (
+    DESCRIPTION_LENGTH,
     EMAIL_LENGTH,
     SLUG_LENGTH,
     TITLE_LENGTH,
@@ -44,11 +45,18 @@ def password_problem(password: str) -> str | None:
 
 
 def _article_details(
-    site_languages: Sequence[str], title: str, url: str | None, language: str | None
-) -> tuple[tuple[str, str | None, str | None], dict[str, str]]:
-    """Cleaned (title, url, language) and one message per bad field."""
+    site_languages: Sequence[str],
+    title: str,
+    url: str | None,
+    language: str | None,
+    description: str | None,
+) -> tuple[tuple[str, str | None, str | None, str | None], dict[str, str]]:
+    """Cleaned (title, url, language, description) and one message per bad field."""
     errors: dict[str, str] = {}
     title = title.strip()
+    summary = " ".join((description or "").split()) or None
+    if summary and len(summary) > DESCRIPTION_LENGTH:
+        errors["description"] = f"The description must be at most {DESCRIPTION_LENGTH} characters."
     code = (language or "").strip().lower() or None
     if not title:
         errors["title"] = "Give the article's title."
@@ -60,7 +68,7 @@ def _article_details(
         errors["url"] = f"The address must be at most {URL_LENGTH} characters."
     if code and (problem := _language(code, site_languages)):
         errors["language"] = problem
-    return (title, url or None, code), errors
+    return (title, url or None, code, summary), errors
 
 
 def add_article(
@@ -70,17 +78,20 @@ def add_article(
     title: str,
     url: str | None = None,
     language: str | None = None,
+    description: str | None = None,
 ) -> Article:
     """Open an article for comments; `ValidationFailed` names each bad field. Caller commits."""
     slug = slug.strip()
-    (title, url, code), errors = _article_details(site_languages, title, url, language)
+    (title, url, code, summary), errors = _article_details(
+        site_languages, title, url, language, description
+    )
     if not _SLUG.match(slug):
         errors["slug"] = "Use letters, digits, '.', '_' and '-' (it becomes part of the URL)."
     elif session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
         errors["slug"] = f"An article '{slug}' already exists."
     if errors:
         raise ValidationFailed(errors)
-    article = Article(slug=slug, title=title, url=url, language=code)
+    article = Article(slug=slug, title=title, url=url, language=code, description=summary)
     session.add(article)
     return article
 
@@ -92,14 +103,15 @@ def update_article(
     title: str,
     url: str | None = None,
     language: str | None = None,
+    description: str | None = None,
 ) -> bool:
-    """Change an article's title, address and language; returns whether anything changed."""
-    new, errors = _article_details(site_languages, title, url, language)
+    """Change an article's title, address, language and description; whether anything changed."""
+    new, errors = _article_details(site_languages, title, url, language, description)
     if errors:
         raise ValidationFailed(errors)
-    if new == (article.title, article.url, article.language):
+    if new == (article.title, article.url, article.language, article.description):
         return False
-    article.title, article.url, article.language = new
+    article.title, article.url, article.language, article.description = new
     # The cached article page shows the title: a new version renders it again.
     bump_thread(session, article.id)
     return True
@@ -112,12 +124,13 @@ def put_article(
     title: str,
     url: str | None = None,
     language: str | None = None,
+    description: str | None = None,
 ) -> tuple[Article, bool]:
     """Open the article `slug`, or update it if it exists; returns it and whether it is new."""
     article = session.scalar(select(Article).where(Article.slug == slug.strip()))
     if article is None:
-        return add_article(session, site_languages, slug, title, url, language), True
-    update_article(session, site_languages, article, title, url, language)
+        return add_article(session, site_languages, slug, title, url, language, description), True
+    update_article(session, site_languages, article, title, url, language, description)
     return article, False
 
 

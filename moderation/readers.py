@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from models import Article, Comment, Decision, Moderator, SpamLabel, utcnow
 from moderation import audit
 from moderation.exports.jsonl import FORMAT_VERSION, comment_record, decision_record, iso
-from moderation.pipeline.retention import forget_author
+from moderation.pipeline.learning import SiteModels
+from moderation.pipeline.retention import Forgotten, forget_author
 
 
 def normalize_email(email: str) -> str:
@@ -114,23 +115,31 @@ def record_export(session: Session, actor: str, secret: str, data: ReaderData) -
     )
 
 
-def erase(session: Session, actor: str, secret: str, email: str) -> int:
-    """Delete everything sent with `email` and log it; returns how many comments went.
+def erase(
+    session: Session,
+    models: SiteModels,
+    threshold: float | None,
+    actor: str,
+    secret: str,
+    email: str,
+) -> Forgotten:
+    """Delete everything sent with `email`, and what the spam filter learned from it, and log it.
 
     The caller commits, so the erasure and its audit entry land together.
     """
     data = find(session, email)
-    deleted = forget_author(session, email)
+    forgotten = forget_author(session, models, email, threshold)
     audit.record(
         session,
         actor,
         "reader.erase",
         reference(secret, email),
         {
-            "comments": deleted,
+            "comments": forgotten.comments,
             "articles": len({article.id for _, article in data.comments}),
             "decisions": len(data.decisions),
-            "spam_labels": data.labels,
+            "spam_labels": forgotten.labels,
+            "learned_versions_dropped": forgotten.versions,
         },
     )
-    return deleted
+    return forgotten

@@ -57,6 +57,7 @@ def build_services(settings: Mapping[str, Any]) -> Services:
     intake = Intake(
         classifiers=classifiers,
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
+        reference_domains=tuple(settings.get("TERTULIA_SPAM_REFERENCE_DOMAINS", ())),
         ip_key=ip_key,
         publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
         rate_limits=parse_limits(settings["TERTULIA_COMMENT_RATE_LIMIT"]),

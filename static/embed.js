@@ -9,6 +9,9 @@
   var script = document.currentScript;
   var server = new URL(script.src).origin;
   var pageLanguage = (document.documentElement.lang || "").slice(0, 2).toLowerCase();
+  // What the page is about, for the spam filter's topic check (used for that comment only).
+  var described = document.querySelector('meta[name="description"]');
+  var pageDescription = described ? (described.getAttribute("content") || "").slice(0, 500) : "";
 
   var TEXTS = {
     en: {
@@ -182,6 +185,7 @@
       send.textContent = t.sending;
       status.textContent = "";
       var payload = { name: name.input.value, email: email.input.value, body: body.input.value, page_language: pageLanguage || null };
+      if (pageDescription) payload.page_description = pageDescription;
       if (parentId !== null) payload.parent_id = parentId;
       fetch(api, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) })
         .then(function (response) {

@@ -11,6 +11,7 @@ from moderation import audit, readers
 from moderation.admin.views import bp
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.extensions import db
+from moderation.services import services
 
 
 def _actor() -> str:
@@ -81,10 +82,18 @@ def erase_reader() -> BaseResponse | tuple[str, int]:
         errors["confirm"] = "confirm"
     if errors:
         return _page(email, errors, 422)
-    deleted = readers.erase(db.session, _actor(), _secret(), email)
+    forgotten = readers.erase(
+        db.session,
+        services().spam_models,
+        current_app.config["TERTULIA_SPAM_THRESHOLD"],
+        _actor(),
+        _secret(),
+        email,
+    )
     db.session.commit()
     flash(
-        f"Erased {deleted} comment(s) sent with that email, and what was learned from them.",
+        f"Erased {forgotten.comments} comment(s) sent with that email, and what was learned "
+        "from them.",
         "success",
     )
     return redirect(url_for("admin.readers_page"))

@@ -40,7 +40,8 @@ def articles() -> tuple[str, int]:
 @admin_required
 def add_article() -> BaseResponse | tuple[str, int]:
     """Open an article for comments."""
-    typed = {name: request.form.get(name, "") for name in ("slug", "title", "url", "language")}
+    names = ("slug", "title", "url", "language", "description")
+    typed = {name: request.form.get(name, "") for name in names}
     try:
         article = management.add_article(
             db.session,
@@ -49,6 +50,7 @@ def add_article() -> BaseResponse | tuple[str, int]:
             typed["title"],
             typed["url"] or None,
             typed["language"] or None,
+            typed["description"] or None,
         )
     except ValidationFailed as failed:
         return _articles_page(typed, failed.errors, 422)

@@ -12,6 +12,7 @@ from typing import Any
 
 from models import (
     BODY_LENGTH,
+    DESCRIPTION_LENGTH,
     EMAIL_LENGTH,
     NAME_LENGTH,
     SLUG_LENGTH,
@@ -81,6 +82,12 @@ SCHEMAS: dict[str, Any] = {
             "page_language": {
                 "type": ["string", "null"],
                 "description": "Language code of the page the commenter read (a hint).",
+            },
+            "page_description": {
+                "type": ["string", "null"],
+                "description": "The page's meta description, when the article has none: what "
+                "an on-topic comment is about (used for this comment only; longer text is cut "
+                f"at {DESCRIPTION_LENGTH} characters).",
             },
         },
     },
@@ -157,17 +164,24 @@ SCHEMAS: dict[str, Any] = {
                 "description": "http:// or https://",
             },
             "language": {"type": ["string", "null"], "description": "One of the site's languages."},
+            "description": {
+                "type": ["string", "null"],
+                "maxLength": DESCRIPTION_LENGTH,
+                "description": "A sentence or two on what the article is about (its meta "
+                "description): the spam filter judges whether a comment with a link is on topic.",
+            },
         },
     },
     "Article": {
         "type": "object",
-        "required": ["slug", "title", "url", "language"],
+        "required": ["slug", "title", "url", "language", "description"],
         "additionalProperties": False,
         "properties": {
             "slug": {"type": "string", "maxLength": SLUG_LENGTH},
             "title": {"type": "string"},
             "url": {"type": ["string", "null"]},
             "language": {"type": ["string", "null"]},
+            "description": {"type": ["string", "null"]},
         },
     },
 }
@@ -394,6 +408,7 @@ PATHS: dict[str, Any] = {
                             "title": "Ley de datos",
                             "url": "https://news.example/ley",
                             "language": "es",
+                            "description": "El congreso debate la ley de acceso a los datos.",
                         },
                     }
                 },
@@ -409,6 +424,7 @@ PATHS: dict[str, Any] = {
                                 "title": "Ley de datos abiertos",
                                 "url": None,
                                 "language": "es",
+                                "description": None,
                             },
                         }
                     },
@@ -423,13 +439,14 @@ PATHS: dict[str, Any] = {
                                 "title": "Ley de datos",
                                 "url": "https://news.example/ley",
                                 "language": "es",
+                                "description": "El congreso debate la ley de acceso a los datos.",
                             },
                         }
                     },
                 },
                 "400": _error(
                     "The body is not a JSON object, or a field is not a string.",
-                    {"json": "title, url and language must be strings."},
+                    {"json": "title, url, language and description must be strings."},
                 ),
                 "401": _error(
                     "No token configured, or the wrong one.",

@@ -80,7 +80,7 @@ def openapi() -> Response:
 
 @bp.put("/articles/<slug>")
 def put_article(slug: str) -> tuple[Response, int]:
-    """Open (201) or update (200) an article from a CMS: `{title, url?, language?}`.
+    """Open (201) or update (200) an article from a CMS: `{title, url?, language?, description?}`.
 
     Needs `Authorization: Bearer <TERTULIA_API_TOKEN>`.
     """
@@ -91,19 +91,24 @@ def put_article(slug: str) -> tuple[Response, int]:
     payload: Any = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return _errors({"json": "The request body must be a JSON object."}, 400)
-    fields = {name: payload.get(name) for name in ("title", "url", "language")}
+    names = ("title", "url", "language", "description")
+    fields = {name: payload.get(name) for name in names}
     if not all(value is None or isinstance(value, str) for value in fields.values()):
-        return _errors({"json": "title, url and language must be strings."}, 400)
-    title, url, language = (fields[name] or "" for name in ("title", "url", "language"))
+        return _errors({"json": "title, url, language and description must be strings."}, 400)
+    title, url, language, description = (fields[name] or "" for name in names)
     try:
         article, created = management.put_article(
-            db.session, site_languages(), slug, title, url, language
+            db.session, site_languages(), slug, title, url, language, description
         )
     except ValidationFailed as failed:
         return _errors(failed.errors, 422)
     db.session.commit()
     return jsonify(
-        slug=article.slug, title=article.title, url=article.url, language=article.language
+        slug=article.slug,
+        title=article.title,
+        url=article.url,
+        language=article.language,
+        description=article.description,
     ), 201 if created else 200
 
 

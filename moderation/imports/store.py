@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from models import (
     EMAIL_LENGTH,
     NAME_LENGTH,
-    UNCLASSIFIED,
     Article,
     Comment,
     CommentStatus,
@@ -31,7 +30,7 @@ from moderation.imports.text import is_absolute, normalize_url, slug_from_url, s
 from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
 from moderation.pipeline import fingerprint
-from moderation.pipeline.checks import check_language
+from moderation.pipeline.checks import CheckResult, check_language
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.learning import label_decision
 
@@ -39,7 +38,7 @@ BATCH = 500
 _COMMENTS = cast(Table, Comment.__table__)
 _ARTICLES = cast(Table, Article.__table__)
 # A pending comment waits for the site's own checks, run after it is stored (`classify`).
-AWAITING_CHECKS = {"check": "import", "reason": f"{UNCLASSIFIED}: imported", "flag": True}
+AWAITING_CHECKS = CheckResult("import", "import.awaiting_checks", flag=True, unclassified=True)
 
 
 @dataclass
@@ -268,7 +267,7 @@ class Importer:
             reasons=[],
         )
         if record.status is CommentStatus.PENDING:
-            comment.reasons = [AWAITING_CHECKS]
+            comment.reasons = [AWAITING_CHECKS.as_dict()]
         elif self.detector is not None:
             language = check_language(self.detector, body, ())
             comment.language = language.code

@@ -66,6 +66,7 @@ class LanguageResult:
     confidence: float
     moderated: bool
     reason: str
+    failed: bool = False  # the detector failed: the comment waits unclassified
 
 
 def language_name(code: str) -> str:
@@ -145,7 +146,7 @@ class LanguageDetector:
         except Exception:  # a moderation pipeline must not fail on one comment's language
             log.exception("language detection failed")
             return LanguageResult(
-                UNDETERMINED, 0.0, True, "unclassified: language detection failed"
+                UNDETERMINED, 0.0, True, "unclassified: language detection failed", failed=True
             )
 
     def _detect(self, text: str, priors: Sequence[str]) -> LanguageResult:

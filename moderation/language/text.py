@@ -11,14 +11,17 @@ MAX_INPUT_CHARS = 4000
 MAX_TOKENS = 120
 MAX_WORD_LETTERS = 30
 
-_URL = re.compile(
-    r"(?:https?|ftp)://\S+"
-    r"|\bwww\.\S+"
-    # Bare domains ("visit example.com/promo"): their words are brand names, not language.
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|biz|io|co|me|ly|tv|br|es|pt|uk|us)\b(?:/\S*)?",
-    re.IGNORECASE,
+# Every pattern is linear in the text's length: candidates start only where no character of
+# the run precedes them (a lookbehind), and runs are consumed possessively, so "a.a.a.…" or
+# "_____…" cost what a sentence of the same length costs.
+_URL = re.compile(r"(?:https?|ftp)://\S++|(?<![\w.-])www\.\S++", re.IGNORECASE)
+# Bare domains ("visit example.com/promo"): their words are brand names, not language. A dotted
+# run counts when its last label is one of these.
+_DOTTED = re.compile(r"(?<![\w.-])[\w-]++(?:\.[\w-]++)++(?:/\S*+)?")
+_BARE_TLDS = frozenset(
+    ["com", "net", "org", "info", "biz", "io", "co", "me", "ly", "tv", "br", "es", "pt", "uk", "us"]
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
 # Mentions and hashtags are names the author did not write in their language.
 _TAG = re.compile(r"(?<!\w)[@#]\w+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -33,9 +36,16 @@ def clean(text: str) -> str:
     # Emails first: their domain part would otherwise be taken for a bare URL.
     text = _EMAIL.sub(" ", text)
     text = _URL.sub(" ", text)
+    text = _DOTTED.sub(_bare_domain, text)
     text = _TAG.sub(" ", text)
     # Lowercasing everything folds ALL CAPS, which langdetect would otherwise skip word by word.
     return text.translate(_APOSTROPHES).lower()
+
+
+def _bare_domain(match: re.Match[str]) -> str:
+    run = match.group(0)
+    last = run.split("/", 1)[0].rsplit(".", 1)[-1].lower()
+    return " " if last in _BARE_TLDS else run
 
 
 def tokens(text: str) -> list[str]:

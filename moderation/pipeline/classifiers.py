@@ -10,6 +10,7 @@ master before the workers fork (`moderation.serving`), so that every worker shar
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import threading
@@ -22,8 +23,9 @@ from typing import Generic, Literal, TypeVar
 from moderation.language import DEFAULT_PATH as LANGUAGE_MODEL
 from moderation.language import LanguageDetector, site_codes
 from moderation.pipeline.learning import SiteModels
-from moderation.spam import SpamModel
-from moderation.spam.model import BUNDLED_MODEL
+from moderation.spam import SpamModel, bundled
+from moderation.spam.storage import BUNDLED_SIDECAR, read_tables, text_model
+from moderation.spam.storage import BUNDLED_TABLES as BUNDLED_MODEL
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +111,9 @@ class Loaded(Generic[T]):
 @functools.cache
 def _bundled_spam(path: Path) -> SpamModel:
     if path == BUNDLED_MODEL:
-        return SpamModel.bundled()  # the copy the spam commands and benchmarks share
-    return SpamModel.from_bytes(path.read_bytes())
+        return bundled()  # the copy the spam commands and benchmarks share
+    meta = json.loads(BUNDLED_SIDECAR.read_text(encoding="utf-8"))
+    return SpamModel(text_model(read_tables(path)), meta)
 
 
 class Classifiers:

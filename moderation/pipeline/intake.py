@@ -15,10 +15,10 @@ from sqlalchemy import Select, Table, bindparam, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import (
-    UNCLASSIFIED,
     Article,
     Comment,
     CommentStatus,
+    Decision,
     SpamModelVersion,
     any_unclassified,
     utcnow,
@@ -35,7 +35,8 @@ from moderation.pipeline.classifiers import Classifiers, ModelUnavailable
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.submission import Submission, ValidationFailed
 from moderation.ratelimit import RateLimit, RateLimited
-from moderation.spam import SpamContext
+from moderation.spam import SpamContext, Verdict
+from moderation.spam.destinations import normalise_domain
 
 VELOCITY_WINDOW = timedelta(minutes=10)
 REPEAT_WINDOW = timedelta(days=1)
@@ -64,13 +65,13 @@ def hash_client_ip(key: bytes, address: str | None) -> str | None:
 
 
 def _unavailable_language() -> LanguageVerdict:
-    reason = f"{UNCLASSIFIED}: language model unavailable"
-    return LanguageVerdict("und", None, True, CheckResult("language", reason, flag=True))
+    result = CheckResult("language", "language.unavailable", flag=True, unclassified=True)
+    return LanguageVerdict("und", None, True, result)
 
 
 def _unavailable_spam() -> SpamVerdict:
-    reason = f"{UNCLASSIFIED}: spam model unavailable"
-    return SpamVerdict(None, None, (CheckResult("spam", reason, flag=True),))
+    result = CheckResult("spam", "spam.unavailable", flag=True, unclassified=True)
+    return SpamVerdict(None, None, None, (result,))
 
 
 class UnknownArticle(LookupError):
@@ -82,18 +83,37 @@ class UnknownArticle(LookupError):
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What the checks need to know about the article a comment is on."""
+
+    language: str | None
+    # Title and description, only when the article has a description: without one, relevance
+    # is not judged (silent, not negative).
+    topic: str | None
+    domains: tuple[str, ...]  # the site's own domain, from the article's address
+
+    @classmethod
+    def of(
+        cls, language: str | None, title: str, description: str | None, url: str | None
+    ) -> ArticleFacts:
+        topic = f"{title}. {description}" if description else None
+        return cls(language, topic, (normalise_domain(url),) if url else ())
+
+
+@dataclass(frozen=True, slots=True)
 class Lookup:
     """What one round trip finds before a comment is checked.
 
-    Its article, the client's recent comments, whether the same text was just posted, and the
-    spam model version in force.
+    Its article, the client's recent comments, whether the same text was just posted, whether
+    moderators marked this author as spam before, and the spam model version in force.
     """
 
     article_id: int
-    article_language: str | None
+    article: ArticleFacts
     recent_posts: int
     repeats: bool
-    spam_version_id: int | None
+    author_marked_spam: bool
+    spam_version_uid: str | None
 
 
 @dataclass(frozen=True)
@@ -106,7 +126,7 @@ class Classification:
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
-        """The reasons stored on the comment, language first."""
+        """The check results stored on the comment, language first."""
         return [self.language.result.as_dict(), *(result.as_dict() for result in self.spam.results)]
 
     def apply(self, comment: Comment) -> None:
@@ -117,6 +137,9 @@ class Classification:
         comment.spam_model_version = self.spam.model_version
         comment.reasons = self.reasons
         comment.status = self.status
+        comment.likely_spam = (
+            self.status is CommentStatus.PENDING and self.spam.verdict is Verdict.LIKELY
+        )
 
 
 @dataclass
@@ -127,6 +150,9 @@ class Intake:
     # None: use the threshold recommended with the model.
     spam_threshold: float | None
     ip_key: bytes
+    # Domains the site trusts beyond the defaults (its own, its partners): links there are
+    # references, never spam evidence.
+    reference_domains: tuple[str, ...] = ()
     publish_unreviewed: bool = False
     # Counted in the database, so the limits hold across every worker and server.
     rate_limits: tuple[RateLimit, ...] = ()
@@ -143,20 +169,26 @@ class Intake:
         now = utcnow()
         ip_hash = hash_client_ip(self.ip_key, submission.client_ip)
         digest = fingerprint(submission.body)
-        lookup = self._look_up(session, slug, ip_hash, digest, now)
+        lookup = self._look_up(session, slug, ip_hash, digest, submission.email, now)
         if submission.parent_id is not None:
             self._check_parent(session, lookup.article_id, submission.parent_id)
 
+        article = lookup.article
+        if article.topic is None and submission.page_description:
+            # The embed sends the page's meta description; used for this comment only, so a
+            # client cannot change what the article is about for everyone else.
+            article = dataclasses.replace(article, topic=submission.page_description)
         classification = self._classify(
             session,
-            lookup.article_language,
+            article,
             submission.body,
             submission.page_language,
             SpamContext(
                 repeats_recent_comment=lookup.repeats,
                 recent_posts_from_client=lookup.recent_posts,
+                author_marked_spam=lookup.author_marked_spam,
             ),
-            lookup.spam_version_id,
+            lookup.spam_version_uid,
         )
         comment = Comment(
             article_id=lookup.article_id,
@@ -196,9 +228,10 @@ class Intake:
         """
         if comment.status is not CommentStatus.PENDING or not comment.is_unclassified:
             return False
+        article = comment.article
         classification = self._classify(
             session,
-            comment.article.language,
+            ArticleFacts.of(article.language, article.title, article.description, article.url),
             comment.body,
             comment.page_language,
             SpamContext(),
@@ -215,17 +248,17 @@ class Intake:
     def _classify(
         self,
         session: Session,
-        article_language: str | None,
+        article: ArticleFacts,
         body: str,
         page_language: str | None,
         spam_context: SpamContext,
-        spam_version_id: int | None,
+        spam_version_uid: str | None,
     ) -> Classification:
         """Run the language and spam checks and decide the initial status.
 
         A model that could not be loaded leaves its check unclassified, as a failing one does.
         """
-        priors = tuple(code for code in (article_language, page_language) if code)
+        priors = tuple(code for code in (article.language, page_language) if code)
         try:
             detector = self.classifiers.language.get()
         except ModelUnavailable:
@@ -234,11 +267,13 @@ class Intake:
             language = check_language(detector, body, priors)
         context = dataclasses.replace(
             spam_context,
-            article_language=article_language,
+            article_language=article.language,
             comment_language=language.code if language.code != "und" else None,
+            article_topic=article.topic,
+            site_domains=article.domains + self.reference_domains,
         )
         try:
-            model = self.classifiers.spam.get().model_for(session, spam_version_id)
+            model = self.classifiers.spam.get().model_for(session, spam_version_uid)
         except ModelUnavailable:
             return Classification(language, _unavailable_spam(), CommentStatus.PENDING)
         threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
@@ -246,26 +281,22 @@ class Intake:
         return Classification(
             language=language,
             spam=spam,
-            status=self._initial_status(
-                spam.score, threshold, model.borderline, language.moderated
-            ),
+            status=self._initial_status(spam.verdict, language),
         )
 
-    def _active_spam_version(self, session: Session) -> int | None:
+    def _active_spam_version(self, session: Session) -> str | None:
         models = self.classifiers.spam.available()
-        return models.active_id(session) if models is not None else None
+        return models.active_uid(session) if models is not None else None
 
-    def _initial_status(
-        self, score: float | None, threshold: float, borderline: float, language_moderated: bool
-    ) -> CommentStatus:
-        if score is not None and score >= threshold:
+    def _initial_status(self, verdict: Verdict | None, language: LanguageVerdict) -> CommentStatus:
+        if verdict is Verdict.SPAM:
             return CommentStatus.SPAM
         # Only a site that opted in publishes at once, and only what every check passed cleanly.
         if (
             self.publish_unreviewed
-            and score is not None
-            and score < borderline
-            and language_moderated
+            and verdict is Verdict.CLEAN
+            and language.moderated
+            and not language.result.unclassified
         ):
             return CommentStatus.APPROVED
         return CommentStatus.PENDING
@@ -296,14 +327,37 @@ class Intake:
             table.body_fingerprint == bindparam("digest"),
             table.created_at >= bindparam("repeat_since", type_=table.created_at.type),
         )
-        versions = SpamModelVersion.__table__.c
-        active = select(versions.id).where(versions.is_active).scalar_subquery()
-        return select(articles.id, articles.language, *counts, repeats, active).where(
-            articles.slug == bindparam("slug")
+        decisions = cast(Table, Decision.__table__).c
+        author_spam = exists().where(
+            table.author_email == bindparam("email"),
+            table.status == CommentStatus.SPAM.value,
+            exists().where(
+                decisions.comment_id == table.id,
+                decisions.to_status == CommentStatus.SPAM.value,
+            ),
         )
+        versions = cast(Table, SpamModelVersion.__table__).c
+        active = select(versions.uid).where(versions.is_active).scalar_subquery()
+        return select(
+            articles.id,
+            articles.language,
+            articles.title,
+            articles.description,
+            articles.url,
+            *counts,
+            repeats,
+            author_spam,
+            active,
+        ).where(articles.slug == bindparam("slug"))
 
     def _look_up(
-        self, session: Session, slug: str, ip_hash: str | None, digest: str, now: datetime
+        self,
+        session: Session,
+        slug: str,
+        ip_hash: str | None,
+        digest: str,
+        email: str,
+        now: datetime,
     ) -> Lookup:
         """The article and what the site already has from this client, in one round trip.
 
@@ -313,15 +367,22 @@ class Intake:
         """
         periods = [VELOCITY_WINDOW, *(limit.period for limit in self.rate_limits)]
         # A NULL address compares unequal to every row: no client, no history.
-        params: dict[str, object] = {"slug": slug, "ip": ip_hash, "digest": digest}
+        params: dict[str, object] = {"slug": slug, "ip": ip_hash, "digest": digest, "email": email}
         params.update({f"since_{n}": now - period for n, period in enumerate(periods)})
         params["repeat_since"] = now - REPEAT_WINDOW
         row = session.connection().execute(self._lookup_query, params).one_or_none()
         if row is None:
             raise UnknownArticle(slug)
-        article_id, article_language, *counts, repeated, version_id = row
+        article_id, language, title, description, url, *counts, repeated, author_spam, uid = row
         for limit, count in zip(self.rate_limits, counts[1:], strict=True):
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
                 raise RateLimited(limit, int(limit.period.total_seconds()))
-        return Lookup(article_id, article_language, int(counts[0]), bool(repeated), version_id)
+        return Lookup(
+            article_id,
+            ArticleFacts.of(language, title, description, url),
+            int(counts[0]),
+            bool(repeated),
+            bool(author_spam),
+            uid,
+        )

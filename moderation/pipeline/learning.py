@@ -1,31 +1,50 @@
 """The site's spam model: the active version, learning from labels, promotion and rollback.
 
 Moderators' Approve and Spam decisions (and imported history) become `SpamLabel` rows. Once
-enough new labels have gathered, a candidate version learns from them, except the newest fifth,
-which is held out: the candidate replaces the active version only if it scores at least as well
-as the active one on those held-out labels. Versions live in the database, so every worker and
-server scores with the same one and sees a promotion or rollback with its next comment.
+enough new labels have gathered, a candidate version learns the site's labels (the newest
+`LEARNED_LABELS`, less the newest fifth of the approvals) on top of the bundled model and is
+judged against the version in use on a fixed pool (our held-out corpora) plus all of those
+labels (`moderation.spam.site.judge`): it is kept
+only if it sends no more genuine comments, and none more of the site's approved ones, to the
+spam folder, and catches no less spam. Each version learns from the bundled model, never from
+the previous version, so a run of approvals cannot drift it, and forgetting a label is learning
+again without it. Versions live in
+the database, so every worker and server scores with the same one and sees a promotion or
+rollback with its next comment. A round counts only if it moves the round counter on from what
+it read (`SpamLearningState`), so racing decisions learn each batch exactly once.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import REASON_LENGTH, Comment, CommentStatus, Decision, SpamLabel, SpamModelVersion
-from moderation.spam import SpamModel, promotion_check
-from moderation.spam.model import SiteWeights
+from models import (
+    REASON_LENGTH,
+    Comment,
+    CommentStatus,
+    Decision,
+    SpamLabel,
+    SpamLearningState,
+    SpamModelVersion,
+)
+from moderation.spam import SpamModel, site
 
 log = logging.getLogger(__name__)
 
-HOLDOUT_SHARE = 0.2
 BUNDLED = "bundled"
+# Fewer labels than this teach nothing worth a version (the batch is normally larger).
+MIN_LABELS = 2
+# A candidate learns, and is judged on, the site's newest labels up to this many (plus the fixed
+# pool): enough to see one approved comment in a thousand go wrong, a round in seconds.
+LEARNED_LABELS = 2000
 
 
 def label_decision(session: Session, comment: Comment, decision: Decision) -> None:
@@ -48,27 +67,34 @@ def import_labels(session: Session, examples: Sequence[tuple[str, bool]]) -> int
 
 
 class SiteModels:
-    """The bundled model plus the site's versions, loaded once per process per version."""
+    """The bundled model plus the site's versions, loaded once per process per version.
+
+    Loaded versions are keyed by their `uid`, which is never reused (row ids can be), so a
+    worker never scores with a stale version.
+    """
 
     KEEP = 4  # versions kept in memory: the active one and a few just replaced
 
     def __init__(self, base: SpamModel) -> None:
         self.base = base
-        self._loaded: dict[int, SpamModel] = {}
+        self._loaded: OrderedDict[str, SpamModel] = OrderedDict()
         self._lock = threading.Lock()
 
-    def active_id(self, session: Session) -> int | None:
-        """The id of the active version, None when the site scores with the bundled model."""
-        return session.scalar(select(SpamModelVersion.id).where(SpamModelVersion.is_active))
+    def active_uid(self, session: Session) -> str | None:
+        """The uid of the active version, None when the site scores with the bundled model."""
+        return session.scalar(select(SpamModelVersion.uid).where(SpamModelVersion.is_active))
 
-    def model_for(self, session: Session, version_id: int | None) -> SpamModel:
-        """The model of version `version_id` (None: bundled)."""
-        if version_id is None:
+    def model_for(self, session: Session, uid: str | None) -> SpamModel:
+        """The model of the version `uid` (None: bundled)."""
+        if uid is None:
             return self.base
         with self._lock:
-            if version_id in self._loaded:
-                return self._loaded[version_id]
-        row = session.get_one(SpamModelVersion, version_id)
+            if uid in self._loaded:
+                self._loaded.move_to_end(uid)
+                return self._loaded[uid]
+        row = session.scalar(select(SpamModelVersion).where(SpamModelVersion.uid == uid))
+        if row is None:  # removed since the caller read it (a forgotten author): bundled
+            return self.base
         if row.base_version == self.base.version:
             model = self.build(row)
         else:
@@ -82,25 +108,19 @@ class SiteModels:
             )
             model = self.base
         with self._lock:
-            self._loaded[version_id] = model
+            self._loaded[uid] = model
             while len(self._loaded) > self.KEEP:
-                del self._loaded[min(self._loaded)]
+                self._loaded.popitem(last=False)
         return model
 
     def active(self, session: Session) -> SpamModel:
         """The model the site scores with now."""
-        return self.model_for(session, self.active_id(session))
+        return self.model_for(session, self.active_uid(session))
 
     def build(self, row: SpamModelVersion) -> SpamModel:
-        """A stored version as a model: the bundled pipeline plus its site weights."""
-        site = SiteWeights(**row.site_weights)
-        meta = {
-            **self.base.meta,
-            "version": row.version,
-            "base_version": row.base_version,
-            "learned": {"decisions": site.decisions, "spam": site.spam},
-        }
-        return SpamModel(self.base.pipeline, meta, site)
+        """A stored version as a model: the bundled tables plus its site weights."""
+        meta = {**self.base.meta, "version": row.version, "base_version": row.base_version}
+        return SpamModel(self.base.text, meta, site.site_weights_from_json(row.site_weights))
 
 
 @dataclass(frozen=True)
@@ -109,7 +129,6 @@ class Outcome:
 
     version: SpamModelVersion
     learned: int
-    held_out: int
 
 
 def waiting_labels(session: Session) -> int:
@@ -118,70 +137,138 @@ def waiting_labels(session: Session) -> int:
     return session.scalar(select(func.count(SpamLabel.id)).where(SpamLabel.id > attempted)) or 0
 
 
+def _rounds(session: Session) -> int:
+    """The learning round counter, created on first use."""
+    query = select(SpamLearningState.rounds).where(SpamLearningState.id == 1)
+    rounds = session.scalar(query)
+    if rounds is not None:
+        return rounds
+    # The very first round: a server racing to create it too waits for this transaction, then
+    # fails its insert and reads the counter this round moved on, so it learns nothing.
+    try:
+        with session.begin_nested():
+            session.execute(insert(SpamLearningState).values(id=1, rounds=0))
+    except IntegrityError:
+        pass
+    return session.scalar(query) or 0
+
+
+def _claim(session: Session, seen: int) -> bool:
+    """Move the round counter from `seen` on; False if another round got there first."""
+    result = session.execute(
+        update(SpamLearningState)
+        .where(SpamLearningState.id == 1, SpamLearningState.rounds == seen)
+        .values(rounds=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
 def learn(
     session: Session,
     models: SiteModels,
     batch: int,
+    threshold: float | None = None,
     force: bool = False,
-    from_scratch: bool = False,
 ) -> Outcome | None:
     """Learn a candidate version when `batch` new labels have gathered (or now, if `force`).
 
-    `from_scratch` learns every label on top of the bundled model, as after an upgrade of the
-    bundled model. Adds the candidate to the session, active if promoted; the caller commits.
+    Adds the candidate to the session, active if promoted; the caller commits. Returns None
+    when there was nothing to learn, or when another worker or server took this round first.
     """
+    seen = _rounds(session)
     waiting = waiting_labels(session)
-    if not from_scratch and (not waiting or (waiting < batch and not force)):
+    if not force and (not waiting or waiting < batch):
         return None
+    newest = select(SpamLabel).order_by(SpamLabel.id.desc()).limit(LEARNED_LABELS)
+    labels = list(reversed(session.scalars(newest).all()))
+    if len(labels) < MIN_LABELS:
+        return None
+    examples = [(label.text, label.is_spam) for label in labels]
+    # The newest approvals are held out: the candidate is judged on readers it has not learned,
+    # so what it would do to the next genuine comments shows (they are learned a round later).
+    genuine = [n for n, label in enumerate(labels) if not label.is_spam]
+    held = set(genuine[-max(1, len(genuine) // 5) :]) if len(genuine) >= 2 else set()
+    learned = [example for n, example in enumerate(examples) if n not in held]
     active = session.scalar(select(SpamModelVersion).where(SpamModelVersion.is_active))
-    if active is not None and active.base_version != models.base.version:
-        from_scratch = True  # its corrections belong to another bundled model
-    start = 0 if from_scratch or active is None else active.last_label_id
-    labels = list(
-        session.scalars(select(SpamLabel).where(SpamLabel.id > start).order_by(SpamLabel.id))
-    )
-    held = max(1, round(len(labels) * HOLDOUT_SHARE))
-    train, holdout = labels[:-held], labels[-held:]
-    if not train:
+    current = models.model_for(session, active.uid if active else None)
+    candidate = site.learn(models.base, learned)
+    cut = current.threshold if threshold is None else threshold
+    judgement = site.judge(current, candidate, site.validation_pool(), examples, cut)
+    if not _claim(session, seen):
+        log.info("another worker learned this batch of spam labels first")
         return None
-    current = models.model_for(session, active.id if active else None)
-    start_from = models.base if from_scratch else current
-    candidate = start_from.learn([(label.text, label.is_spam) for label in train])
-    recent = [(label.text, label.is_spam) for label in holdout]
-    promoted, reason = promotion_check(current, candidate, recent)
     row = SpamModelVersion(
         version=_unique_version(session, candidate.version),
         base_version=str(candidate.meta.get("base_version", models.base.version)),
-        site_weights=dataclasses.asdict(candidate.site),
-        last_label_id=train[-1].id,
+        site_weights=site.site_weights_as_json(candidate.site),
+        last_label_id=labels[-1].id,
         metrics={
             "active": current.version,
-            "active_metrics": current.evaluate(recent).as_dict(),
-            "candidate_metrics": candidate.evaluate(recent).as_dict(),
-            "learned": len(train),
-            "held_out": len(holdout),
+            "learned": len(learned),
+            "held_out": len(held),
+            **judgement.params,
         },
-        promoted=promoted,
-        reason=reason[:REASON_LENGTH],
+        promoted=judgement.promoted,
+        reason=judgement.code[:REASON_LENGTH],
     )
-    if promoted:
+    if judgement.promoted:
         _deactivate_all(session)
         row.is_active = True
     session.add(row)
-    log.info("spam model %s %s: %s", row.version, "promoted" if promoted else "refused", reason)
-    return Outcome(row, len(train), len(holdout))
+    log.info("spam model %s: %s %s", row.version, judgement.code, judgement.params)
+    return Outcome(row, len(learned))
 
 
-def learn_quietly(session: Session, models: SiteModels, batch: int) -> Outcome | None:
+def learn_quietly(
+    session: Session, models: SiteModels, batch: int, threshold: float | None = None
+) -> Outcome | None:
     """`learn` and commit; a failure is logged and never undoes the moderators' decisions."""
     try:
-        outcome = learn(session, models, batch)
+        outcome = learn(session, models, batch, threshold)
         session.commit()
     except Exception:
         session.rollback()
         log.exception("learning from moderators' decisions failed; will retry with the next")
         return None
     return outcome
+
+
+def forget_labels(
+    session: Session, models: SiteModels, labels: Sequence[int], threshold: float | None = None
+) -> int:
+    """Delete these labels and every version that learned from them, then learn the rest again.
+
+    Every version from the first that saw a deleted label may carry something of it: all of
+    those go. What remains is learned again and judged like any candidate; until then (or if it
+    is refused) the newest remaining promoted version, or the bundled model, is active. Returns
+    how many versions were dropped; the caller commits.
+    """
+    if not labels:
+        return 0
+    first = min(labels)
+    session.execute(delete(SpamLabel).where(SpamLabel.id.in_(labels)))
+    tainted = session.scalars(
+        select(SpamModelVersion).where(SpamModelVersion.last_label_id >= first)
+    ).all()
+    if not tainted:
+        return 0
+    was_active = any(row.is_active for row in tainted)
+    for row in tainted:
+        session.delete(row)
+    session.flush()
+    if was_active:
+        fallback = session.scalar(
+            select(SpamModelVersion)
+            .where(SpamModelVersion.promoted)
+            .order_by(SpamModelVersion.id.desc())
+            .limit(1)
+        )
+        if fallback is not None:
+            fallback.is_active = True
+            session.flush()
+        learn(session, models, batch=1, threshold=threshold, force=True)
+    return len(tainted)
 
 
 def rollback(session: Session, version: str | None = None) -> str:
@@ -206,7 +293,7 @@ def rollback(session: Session, version: str | None = None) -> str:
         if target is None:
             raise LookupError(f"no spam model version {version!r}")
         if not target.promoted:
-            raise LookupError(f"version {version!r} was refused at promotion: {target.reason}")
+            raise LookupError(f"version {version!r} was refused at promotion")
     _deactivate_all(session)
     if target is None:
         return BUNDLED

@@ -6,13 +6,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models import BODY_LENGTH, EMAIL_LENGTH, FIELD_LIMITS, NAME_LENGTH, USER_AGENT_LENGTH
+from models import (
+    BODY_LENGTH,
+    DESCRIPTION_LENGTH,
+    EMAIL_LENGTH,
+    FIELD_LIMITS,
+    NAME_LENGTH,
+    USER_AGENT_LENGTH,
+)
 
 # Deliberately loose: a real address has one @, no spaces, and a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
-FIELDS = ("name", "email", "body", "parent_id", "page_language")
+FIELDS = ("name", "email", "body", "parent_id", "page_language", "page_description")
 # What the form and the embed tell the commenter about lengths (`maxlength`).
 COMMENT_LIMITS = {name: FIELD_LIMITS[name] for name in ("name", "email", "body")}
 
@@ -39,6 +46,8 @@ class Submission:
     body: str
     parent_id: int | None = None
     page_language: str | None = None
+    # The embedding page's meta description: what the comment should be on topic with.
+    page_description: str | None = None
     client_ip: str | None = None
     user_agent: str | None = None
 
@@ -106,6 +115,15 @@ def validate(
         else:
             errors["page_language"] = "Page language must be a language code such as 'es'."
 
+    page_description: str | None = None
+    raw_description = raw.get("page_description")
+    if raw_description not in (None, ""):
+        if isinstance(raw_description, str):
+            # Sent by the embed, not typed: a long one is cut rather than refused.
+            page_description = " ".join(raw_description.split())[:DESCRIPTION_LENGTH] or None
+        else:
+            errors["page_description"] = "Page description must be text."
+
     if errors:
         raise ValidationFailed(errors)
     return Submission(
@@ -114,6 +132,7 @@ def validate(
         body=body,
         parent_id=parent_id,
         page_language=page_language,
+        page_description=page_description,
         client_ip=client_ip,
         user_agent=(user_agent or None) and user_agent[:USER_AGENT_LENGTH],
     )

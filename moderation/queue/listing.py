@@ -22,6 +22,10 @@ FOLDERS: dict[str, CommentStatus] = {
 }
 
 
+# How a folder can be ordered, by the `order` query parameter.
+ORDERS = ("time", "likely", "score")
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a folder."""
@@ -31,6 +35,7 @@ class Page:
     page: int
     pages: int
     languages: dict[str, int]  # language code -> comments in this folder
+    likely_spam: int  # comments in this folder marked likely spam
 
 
 def folder_page(
@@ -40,28 +45,40 @@ def folder_page(
     language: str | None = None,
     page: int = 1,
     search: str | None = None,
+    likely: bool | None = None,
+    order: str = "time",
 ) -> Page:
-    """A page of one folder: the moderator's own languages first, then oldest first.
+    """A page of one folder: the moderator's own languages first, then by `order`.
 
-    Pending work is served oldest first so nothing waits forever; the decided folders show the
-    newest first, since that is what a moderator comes back to check.
+    `likely` keeps only the comments marked likely spam (True) or only the others (False).
+    `order` "time" serves pending work oldest first so nothing waits forever, and the decided
+    folders newest first, since that is what a moderator comes back to check; "likely" puts
+    likely spam first; "score" the highest spam scores first.
     """
     where = [Comment.status == status]
     if language:
         where.append(Comment.language == language)
+    if likely is not None:
+        where.append(Comment.likely_spam.is_(likely))
     if search:
         # Moderators hunt a troll by name, address or words; wildcards are taken literally.
         needle = search.strip().lower()
         columns = (Comment.author_name, Comment.author_email, Comment.body)
         where.append(or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns)))
-    order: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
+    ordering: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
     own = moderator.language_list
     if own and not moderator.is_admin:
-        order.append(case((Comment.language.in_(own), 0), else_=1))
-    order.append(
+        ordering.append(case((Comment.language.in_(own), 0), else_=1))
+    if order == "likely":
+        ordering.append(Comment.likely_spam.desc())
+    elif order == "score":
+        # Unclassified (no score) last: nothing is known to put them first.
+        ordering.append(case((Comment.spam_score.is_(None), 1), else_=0))
+        ordering.append(Comment.spam_score.desc())
+    ordering.append(
         Comment.created_at if status is CommentStatus.PENDING else Comment.created_at.desc()
     )
-    order.append(Comment.id)
+    ordering.append(Comment.id)
 
     total = session.scalar(select(func.count(Comment.id)).where(*where)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -73,7 +90,7 @@ def folder_page(
             selectinload(Comment.decisions).joinedload(Decision.moderator),
         )
         .where(*where)
-        .order_by(*order)
+        .order_by(*ordering)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
@@ -83,7 +100,13 @@ def folder_page(
         .group_by(Comment.language)
     ).all()
     languages = {code: count for code, count in sorted(counts, key=lambda row: (-row[1], row[0]))}
-    return Page(comments, total, page, pages, languages)
+    likely_spam = (
+        session.scalar(
+            select(func.count(Comment.id)).where(Comment.status == status, Comment.likely_spam)
+        )
+        or 0
+    )
+    return Page(comments, total, page, pages, languages, likely_spam)
 
 
 def folder_counts(session: Session) -> dict[str, int]:

@@ -11,6 +11,7 @@ from moderation.extensions import db
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
 from moderation.queue.listing import (
     FOLDERS,
+    ORDERS,
     comments_by_ids,
     folder_counts,
     folder_page,
@@ -63,6 +64,10 @@ def index(folder: str) -> str:
     moderator = signed_in_moderator()
     language = request.args.get("language") or None
     search = request.args.get("q", "").strip() or None
+    likely = {"yes": True, "no": False}.get(request.args.get("likely", ""))
+    order = request.args.get("order", "time")
+    if order not in ORDERS:
+        order = "time"
     page = folder_page(
         db.session,
         moderator,
@@ -70,6 +75,8 @@ def index(folder: str) -> str:
         language=language,
         page=request.args.get("page", 1, type=int),
         search=search,
+        likely=likely,
+        order=order,
     )
     return render_template(
         "queue/index.html",
@@ -77,6 +84,8 @@ def index(folder: str) -> str:
         page=page,
         language=language,
         search=search,
+        likely=request.args.get("likely") if likely is not None else None,
+        order=order,
         counts=folder_counts(db.session),
         moderator=moderator,
         actions=ACTIONS,
@@ -156,6 +165,8 @@ def _learn() -> None:
     shared = services()
     if (models := shared.classifiers.spam.available()) is None:
         return  # the labels wait: the first round after the model is back learns them all
-    outcome = learning.learn_quietly(db.session, models, shared.learn_batch)
+    outcome = learning.learn_quietly(
+        db.session, models, shared.learn_batch, shared.intake.spam_threshold
+    )
     if outcome is not None and outcome.version.promoted:
         flash(f"The spam filter learned from {outcome.learned} decisions.", "info")

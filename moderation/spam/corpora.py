@@ -1,4 +1,4 @@
-"""Readers for the shared public spam corpora and for Tertulia's own article-comment corpus."""
+"""Readers for the shared public corpora, the real reader comments, and Tertulia's own corpora."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS_PATH = Path(__file__).parent / "corpus" / "comments.csv"
+SCAMS_PATH = Path(__file__).parent / "corpus" / "scams.csv"
 YOUTUBE_FILES = (
     "Youtube01-Psy.csv",
     "Youtube02-KatyPerry.csv",
@@ -50,7 +51,7 @@ def _need(path: Path) -> Path:
     if not path.is_file():
         raise MissingDataError(
             f"{path} not found: point --data-dir (or TERTULIA_SHARED_DATA) at the shared data "
-            "folder that holds spam/youtube, spam/sms-en, spam/sms-pt and spam/es"
+            "folder that holds spam/ and comments/"
         )
     return path
 
@@ -115,6 +116,53 @@ def comments(split: str | None = None, path: Path = CORPUS_PATH) -> list[Example
         ]
 
 
+def scams(split: str | None = None) -> list[Example]:
+    """Our modern scam comments in en/es/pt (investment, recovery, giveaways, jobs by chat)."""
+    return [
+        Example(e.text, e.spam, "scams", e.language, e.split)
+        for e in comments(split, path=SCAMS_PATH)
+    ]
+
+
+# Real reader comments (may be trained on): file, text column, label (None: all genuine).
+REAL_GENUINE = {
+    "comments/fox-news-comments.csv": ("text", "en"),
+    "comments/reddit-br-comments.csv": ("body", "pt"),
+}
+REAL_SPAM = "comments/tg-spam-samples.txt"
+# Real reader comments for measuring only: never trained on, never used to choose anything.
+EVALUATION = {
+    "comments-eval/necos-elmundo-comments.csv": ("comment_text", "es"),
+    "comments-eval/sfu-globeandmail-comments.csv": ("comment", "en"),
+}
+
+
+def _csv_column(path: Path, column: str) -> list[str]:
+    csv.field_size_limit(1 << 24)
+    with _need(path).open(encoding="utf-8", newline="") as handle:
+        return [row[column] for row in csv.DictReader(handle) if row[column].strip()]
+
+
+def real_genuine(data_dir: Path, name: str) -> list[Example]:
+    """One of the real genuine comment sets, by its path under the data dir."""
+    column, language = {**REAL_GENUINE, **EVALUATION}[name]
+    return [Example(text, False, name, language) for text in _csv_column(data_dir / name, column)]
+
+
+def real_spam(data_dir: Path) -> list[Example]:
+    """Real spam posted in Telegram groups, one message a line."""
+    lines = _need(data_dir / REAL_SPAM).read_text(encoding="utf-8").splitlines()
+    return [Example(line, True, REAL_SPAM) for line in lines if line.strip()]
+
+
+def real(data_dir: Path) -> list[Example]:
+    """Every real comment that may be trained on: genuine readers and real spam."""
+    examples: list[Example] = []
+    for name in REAL_GENUINE:
+        examples += real_genuine(data_dir, name)
+    return examples + real_spam(data_dir)
+
+
 def shared_files(data_dir: Path) -> dict[str, Path]:
     """Every shared file the full training run reads, keyed by Example.source."""
     names = [
@@ -123,6 +171,8 @@ def shared_files(data_dir: Path) -> dict[str, Path]:
         "spam/sms-pt/spam_br.csv",
         "spam/es/train.csv",
         "spam/es/test.csv",
+        *REAL_GENUINE,
+        REAL_SPAM,
     ]
     return {name: data_dir / name for name in names}
 

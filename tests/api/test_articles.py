@@ -30,7 +30,12 @@ def article(app: Flask) -> Article | None:
 def test_cms_opens_then_updates_an_article(client: FlaskClient, app: Flask) -> None:
     created = client.put(
         "/api/v1/articles/ley-datos",
-        json={"title": "Ley de datos", "url": "https://news.example/ley", "language": "es"},
+        json={
+            "title": "Ley de datos",
+            "url": "https://news.example/ley",
+            "language": "es",
+            "description": "  El congreso aprueba la ley de acceso a los datos públicos. ",
+        },
         headers=AUTH,
     )
     assert created.status_code == 201
@@ -39,6 +44,7 @@ def test_cms_opens_then_updates_an_article(client: FlaskClient, app: Flask) -> N
         "title": "Ley de datos",
         "url": "https://news.example/ley",
         "language": "es",
+        "description": "El congreso aprueba la ley de acceso a los datos públicos.",
     }
     assert "Ley de datos" in client.get("/articles/ley-datos").get_data(as_text=True)
     updated = client.put(
@@ -48,6 +54,12 @@ def test_cms_opens_then_updates_an_article(client: FlaskClient, app: Flask) -> N
     assert "Ley de datos abiertos" in client.get("/articles/ley-datos").get_data(as_text=True)
     stored = article(app)
     assert stored is not None and stored.url is None and stored.language is None
+    assert stored.description is None
+    too_long = client.put(
+        "/api/v1/articles/ley-datos", json={"title": "X", "description": "x" * 501}, headers=AUTH
+    )
+    assert too_long.status_code == 422
+    assert too_long.json is not None and "description" in too_long.json["errors"]
 
 
 @pytest.mark.parametrize(

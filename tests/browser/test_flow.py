@@ -108,3 +108,56 @@ def test_bulk_select_all_and_apply(page: Any, factory: Factory, article: Article
     page.select_option("select[name=action]", "reject")
     page.click(".bulk button[type=submit]")
     assert "3 comment(s): rejected" in page.inner_text(".flash")
+
+
+def test_likely_spam_is_marked_filtered_and_sorted_with_reasons_in_words(
+    page: Any, factory: Factory, article: Article
+) -> None:
+    factory.comment(article, body="Comentario tranquilo sobre el presupuesto.")
+    factory.comment(
+        article,
+        body="Texto sospechoso sin enlaces.",
+        spam_score=0.93,
+        likely_spam=True,
+        reasons=[
+            {
+                "check": "spam",
+                "code": "spam.score",
+                "params": {"score": 0.93, "verdict": "likely"},
+                "flag": True,
+                "unclassified": False,
+                "evidence": False,
+            }
+        ],
+    )
+    # Through the form: a scam with a spam-specific signal goes to the spam folder, with reasons.
+    page.goto("/articles/presupuesto")
+    page.fill("#name", "Promo")
+    page.fill("#email", "promo@example.org")
+    page.fill(
+        "#body",
+        "Gané $5.000 en una semana con la plataforma de inversión de la señora Carmen. "
+        "Escríbele al WhatsApp +52 55 4321 8765",
+    )
+    page.click("button[type=submit]")
+    page.goto("/login")
+    sign_in(page)
+    page.click("text=Spam")
+    page.wait_for_url("**/queue/spam")
+    reasons = page.inner_text(".queue .reasons")
+    assert "Offers a phone or WhatsApp number" in reasons
+    assert "fake investment or fund-recovery testimonial" in reasons
+    assert page.locator(".queue .reasons .evidence").count() >= 2
+
+    page.goto("/queue/")
+    assert page.locator(".badge.likely-spam").count() == 1
+    items = page.locator(".queue .item")
+    assert "Comentario tranquilo" in items.nth(0).inner_text()  # oldest first
+    page.click("text=likely spam first")
+    assert "Texto sospechoso" in page.locator(".queue .item").nth(0).inner_text()
+    page.click("text=only likely spam")
+    assert page.locator(".queue .item").count() == 1
+    assert "Likely spam" in page.inner_text(".queue .item")
+    page.click("text=hide likely spam")
+    assert page.locator(".queue .item").count() == 1
+    assert "Comentario tranquilo" in page.inner_text(".queue .item")

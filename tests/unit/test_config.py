@@ -57,3 +57,9 @@ def test_the_factory_leaves_the_root_logger_to_whoever_runs_it(app_factory: Any)
         root.setLevel(saved[1])
     assert after == ([], logging.WARNING)
     assert logging.getLogger("moderation.pipeline").getEffectiveLevel() == logging.INFO
+
+
+def test_reference_domains_are_read_as_a_list() -> None:
+    settings = config.load({"TERTULIA_SPAM_REFERENCE_DOMAINS": " News.Example.org, partner.net ,"})
+    assert settings["TERTULIA_SPAM_REFERENCE_DOMAINS"] == ("news.example.org", "partner.net")
+    assert config.load({})["TERTULIA_SPAM_REFERENCE_DOMAINS"] == ()

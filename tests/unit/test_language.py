@@ -44,8 +44,14 @@ def _answers(detector: LanguageDetector) -> list[list[object]]:
     return [list(_as_tuple(detector.detect(text))) for text in SAMPLES]
 
 
-def _as_tuple(result: LanguageResult) -> tuple[str, float, bool, str]:
-    return (result.code, round(result.confidence, 9), result.moderated, result.reason)
+def _as_tuple(result: LanguageResult) -> tuple[str, float, bool, str, bool]:
+    return (
+        result.code,
+        round(result.confidence, 9),
+        result.moderated,
+        result.reason,
+        result.failed,
+    )
 
 
 def test_same_answers_in_another_process(detector: LanguageDetector) -> None:

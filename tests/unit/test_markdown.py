@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -41,3 +42,21 @@ def test_links_are_marked_user_generated() -> None:
     html = render_markdown("[site](https://example.org)")
     assert 'href="https://example.org"' in html
     assert 'rel="nofollow ugc noopener noreferrer"' in html
+
+
+def test_a_body_made_of_markup_is_shown_as_plain_text() -> None:
+    # "[" and "*" each cost the parser tens of microseconds; thousands of them are an attack.
+    crafted = "[" * 3000 + "\n\n<script>alert(1)</script> **not bold**"
+    html = render_markdown(crafted)
+    assert html.startswith("<p>[[[") and "<strong>" not in html and "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<strong>bold</strong>" in render_markdown("a **bold** move, [see](https://x.org)")
+
+
+def test_crafted_markup_costs_what_a_comment_costs() -> None:
+    """These took 60-135 ms before the markup budget (issue 12); generous bound for a busy CI."""
+    for unit in ("[", "*a", "a_", "![", "[a](", "- a\n", "# a\n"):
+        body = (unit * 5000)[:5000]
+        started = time.process_time()
+        render_markdown(body)
+        assert time.process_time() - started < 0.03, unit

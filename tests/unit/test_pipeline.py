@@ -59,23 +59,37 @@ def test_genuine_comment_waits_in_the_queue_with_its_reasons(
     assert comment.spam_score is not None and comment.spam_score < 0.5
     checks = [reason["check"] for reason in comment.reasons]
     assert checks[:2] == ["language", "spam"]
-    assert all(reason["reason"] for reason in comment.reasons)
+    assert comment.reasons[0]["code"] == "language.detected"
+    assert comment.reasons[0]["params"]["language"] == "es"
+    assert comment.reasons[1]["params"]["verdict"] == "clean"
+    assert not any(reason["unclassified"] or reason["evidence"] for reason in comment.reasons)
+    assert not comment.likely_spam
     assert comment.client_ip_hash and "198.51" not in comment.client_ip_hash
     assert comment.published_at is None
 
 
 def test_spam_above_the_threshold_goes_to_the_spam_folder(intake: Intake, article: Article) -> None:
     comment = submit(intake, article, SPAM)
-    assert comment.status is CommentStatus.SPAM
+    assert comment.status is CommentStatus.SPAM and not comment.likely_spam
     spam = next(reason for reason in comment.reasons if reason["check"] == "spam")
-    assert spam["band"] == "spam" and spam["flag"]
+    assert spam["code"] == "spam.score" and spam["params"]["verdict"] == "spam" and spam["flag"]
+    evidence = {reason["code"] for reason in comment.reasons if reason["evidence"]}
+    assert {"contact.phone", "phrase.service_number"} <= evidence
 
 
-def test_threshold_setting_decides_the_folder(intake: Intake, article: Article) -> None:
-    strict = dataclasses.replace(intake, spam_threshold=0.0)
-    assert submit(strict, article, GENUINE).status is CommentStatus.SPAM
+def test_a_high_score_without_evidence_waits_as_likely_spam(
+    intake: Intake, article: Article
+) -> None:
+    # SMS-style prize spam reads like spam but offers no link, contact or scam phrase.
+    prize = "Congratulations! You have won a free cruise, reply YES to claim now"
+    comment = submit(intake, article, prize)
+    assert comment.spam_score is not None and comment.spam_score >= 0.85
+    assert comment.status is CommentStatus.PENDING and comment.likely_spam
+    assert comment.reasons[1]["params"]["verdict"] == "likely"
+    assert not any(reason["evidence"] for reason in comment.reasons)
     lenient = dataclasses.replace(intake, spam_threshold=1.01)
-    assert submit(lenient, article, SPAM + " again").status is CommentStatus.PENDING
+    waiting = submit(lenient, article, SPAM + " again")
+    assert waiting.status is CommentStatus.PENDING and waiting.likely_spam
 
 
 def test_failing_detector_keeps_the_comment_unclassified(
@@ -85,7 +99,8 @@ def test_failing_detector_keeps_the_comment_unclassified(
         comment = submit(intake, article, GENUINE)
     assert comment.status is CommentStatus.PENDING
     assert comment.language == "und"
-    assert any("unclassified" in reason["reason"] for reason in comment.reasons)
+    assert comment.reasons[0]["code"] == "language.failed" and comment.reasons[0]["unclassified"]
+    assert comment.is_unclassified
     assert "language detector failed" in caplog.text
 
 
@@ -96,7 +111,8 @@ def test_failing_classifier_keeps_the_comment_unclassified(
         comment = submit(intake, article, SPAM)
     assert comment.status is CommentStatus.PENDING
     assert comment.spam_score is None and comment.is_unclassified
-    assert any(reason["reason"].startswith("unclassified") for reason in comment.reasons)
+    failed = [reason for reason in comment.reasons if reason["unclassified"]]
+    assert [reason["code"] for reason in failed] == ["spam.failed"] and failed[0]["flag"]
     assert "spam classifier failed" in caplog.text
 
 
@@ -162,7 +178,8 @@ def test_detector_internal_failure_is_flagged_unclassified(
     with mock.patch.object(LanguageDetector, "_detect", side_effect=ValueError("bad profile")):
         comment = submit(intake, article, GENUINE)
     language = comment.reasons[0]
-    assert language["reason"].startswith("unclassified") and language["flag"]
+    assert language["code"] == "language.failed"
+    assert language["unclassified"] and language["flag"]
     assert comment.status is CommentStatus.PENDING
     assert "language detection failed" in caplog.text
 
@@ -180,3 +197,48 @@ def test_rate_limits_count_per_client_and_never_without_an_address(
     assert str(caught.value.limit) == "2 per minute"
     submit(limited, article, f"{GENUINE} b", client_ip="198.51.100.8")
     assert db.session.scalar(select(func.count(Comment.id))) == 6
+
+
+def test_an_author_a_moderator_marked_as_spam_is_evidence(
+    intake: Intake, article: Article, factory: Factory
+) -> None:
+    from moderation.pipeline import decide
+
+    earlier = factory.comment(article, body="Compra seguidores", author_email="bot@example.org")
+    body = "Excelente artículo, muy interesante."
+    assert "context.author_spam" not in codes(
+        submit(intake, article, body, email="bot@example.org")
+    )
+    decide(session_of(earlier), earlier, CommentStatus.SPAM, None)
+    session_of(earlier).commit()
+    again = submit(intake, article, body + " ", email="bot@example.org")
+    assert "context.author_spam" in codes(again)
+    assert "context.author_spam" not in codes(submit(intake, article, body + "  "))
+
+
+def test_relevance_uses_the_article_description_or_the_page_description(
+    intake: Intake, factory: Factory
+) -> None:
+    off_topic = "Las mejores ofertas de viajes al Caribe en viajes-caribe-baratos.com"
+    described = factory.article(
+        language="es", description="El gobierno recorta el presupuesto de salud."
+    )
+    assert "context.off_topic_link" in codes(submit(intake, described, off_topic))
+    plain = factory.article(language="es")
+    assert "context.off_topic_link" not in codes(submit(intake, plain, off_topic + " "))
+    sent = submit(
+        intake, plain, off_topic + "  ", page_description="Recortes en la sanidad pública."
+    )
+    assert "context.off_topic_link" in codes(sent)
+    assert plain.description is None  # the page's description is used for that comment only
+
+
+def codes(comment: Comment) -> set[str]:
+    return {reason["code"] for reason in comment.reasons}
+
+
+def test_the_site_reference_domains_are_never_evidence(intake: Intake, article: Article) -> None:
+    body = "El informe completo está en https://partner-newsroom.example/informe-presupuesto"
+    assert "link.unknown" in codes(submit(intake, article, body))
+    trusting = dataclasses.replace(intake, reference_domains=("partner-newsroom.example",))
+    assert "link.reference" in codes(submit(trusting, article, body + " "))

@@ -1,28 +1,42 @@
-"""The spam classifier: scores and reasons, fast path, learning, storage, CSV reader and CLI."""
+"""The spam classifier: evidence, destinations, look-alikes, scoring tables, learning, storage."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import sklearn
 import skops.io
-from flask.testing import FlaskCliRunner
+from scipy.optimize import minimize
 
 from moderation.spam import (
     LabelledCsvError,
     Metrics,
+    Reason,
     SpamContext,
     SpamModel,
+    SpamResult,
+    Verdict,
+    bundled,
     corpora,
-    features,
-    promotion_check,
+    destinations,
+    phrases,
     read_labelled_csv,
+    signals,
+    site,
+    storage,
+    text,
+    training,
 )
-from moderation.spam.model import BUNDLED_SIDECAR, design, prepare
+from moderation.spam.destinations import Destination, Destinations, Reputation
+from moderation.spam.textmodel import prepare
 
 SHARED_DATA = Path(
     os.environ.get("TERTULIA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
@@ -39,172 +53,435 @@ ANGRY = (
     "This is a disgrace. The mayor lied to every one of us about the housing plan and the "
     "council just nodded along. Resign, all of you!"
 )
+# The issue's example: a reader citing Paraguay's access-to-information law and its gazette.
+PARAGUAY = (
+    "La ley 5282 de libre acceso ciudadano a la información pública obliga a responder en 15 "
+    "días hábiles, y la Municipalidad no lo hizo. El texto está en la Gaceta Oficial: "
+    "https://www.bacn.gov.py/leyes-paraguayas/2992/ley-n-5282-de-libre-acceso-ciudadano"
+)
 
 
 @pytest.fixture(scope="module")
 def model() -> SpamModel:
-    return SpamModel.bundled()
+    return bundled()
 
 
-def test_bundled_is_cached(model: SpamModel) -> None:
-    assert SpamModel.bundled() is model
+def codes(model: SpamModel, body: str, context: SpamContext | None = None) -> set[str]:
+    return {reason.code for reason in model.score(body, context).reasons}
+
+
+def test_bundled_loads_without_scikit_learn_or_scipy() -> None:
+    script = (
+        "import sys; from moderation.spam import bundled; m = bundled(); m.score('hola');"
+        "print(sorted(n for n in ('sklearn', 'scipy', 'skops') if n in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert found.stdout.strip() == "[]"
+
+
+def test_bundled_is_cached_and_sane(model: SpamModel) -> None:
+    assert bundled() is model
     assert 0 < model.borderline < model.threshold < 1
     assert model.version.startswith("spam-")
 
 
-def test_phone_number_spam_scores_high_with_reasons(model: SpamModel) -> None:
+def test_scoring_tables_equal_the_scikit_learn_pipeline(model: SpamModel) -> None:
+    pipeline, meta = storage.pipeline_from_bytes(storage.BUNDLED_PIPELINE.read_bytes())
+    assert meta["version"] == model.version
+    bodies = [e.text for e in corpora.comments() + corpora.scams()]
+    bodies += [
+        "",
+        "ÁÉÍÓÚ ñ ç ão ÇÃO!!! 😀😀😀 <b>bold</b> &amp; &#39;quoted&#39;",
+        "x" * 6000,
+        "Пpивeт, дpyг! 𝐅𝐑𝐄𝐄 ＢＴＣ t.me/+abc @joe_trader",
+        "https://example.com/" + "path/" * 40,
+    ]
+    expected = pipeline.decision_function(training.design(bodies))
+    fast = np.array([model.text_logit(model.tokens(b)) for b in bodies])
+    assert np.max(np.abs(expected - fast)) < 1e-9
+
+
+def test_sidecar_describes_the_bundled_model(model: SpamModel) -> None:
+    sidecar = json.loads(storage.BUNDLED_SIDECAR.read_text(encoding="utf-8"))
+    assert sidecar["version"] == model.version
+    assert sidecar["versions"]["scikit-learn"] == sklearn.__version__
+    for name, digest in sidecar["files"].items():
+        assert storage.sha256(storage.BUNDLED_DIR / name) == digest
+    files = {f["path"]: f for f in sidecar["training"]["files"]}
+    assert {"comments/fox-news-comments.csv", "comments/tg-spam-samples.txt"} <= files.keys()
+    assert not any("comments-eval" in path for path in files)  # measure-only data
+    assert all(len(f["sha256"]) == 64 and f["rows"] > 0 for f in files.values())
+    held_out = sidecar["metrics"]["held_out_corpus"]
+    assert {"mcc", "recall", "false_positive_rate"} <= held_out["folder"].keys()
+    assert held_out["caught"]["recall"] >= held_out["folder"]["recall"]
+
+
+def test_phone_number_spam_goes_to_the_spam_folder_with_reasons(model: SpamModel) -> None:
     result = model.score(PHONE_SPAM)
-    assert result.score >= model.threshold
-    assert "phone number" in result.reasons
-    assert any(reason.startswith("phrase: customer service number") for reason in result.reasons)
+    assert result.verdict(model.threshold) is Verdict.SPAM
+    found = {r.code: r for r in result.reasons}
+    assert found["contact.phone"].evidence and found["contact.phone"].params == {"count": 1}
+    assert found["phrase.service_number"].params["phrase"] == "customer service number"
     assert result.model_version == model.version
-    assert result.top_features and result.top_features[0][1] > 0
 
 
 @pytest.mark.parametrize(
-    "text",
+    "body",
     [
+        "I made $38k in two weeks with @maria_trades on Telegram, she is the real deal. "
+        "Message her now https://t.me/maria_trades",
+        "Gané $5.000 en una semana con la plataforma de inversión de la señora Carmen. "
+        "Escríbele al WhatsApp +52 55 4321 8765",
+        "Ganhei R$ 12.000 em um mês com a plataforma de investimento da Juliana. Me chama no "
+        "zap (11) 98765-4321",
         "Great article, thanks for sharing! Visit my blog for more tips: "
         "https://best-seo-tips-2024.blogspot.com",
-        "Ganhe dinheiro com criptomoedas trabalhando de casa, R$ 3.000 por semana: "
-        "lucro-facil.online",
-        "Préstamos rápidos sin aval, aprobación en 10 minutos, escríbenos al +52 55 4321 8765",
     ],
 )
-def test_article_comment_spam_in_three_languages(model: SpamModel, text: str) -> None:
-    result = model.score(text)
-    assert result.score >= model.threshold, result
-    assert result.reasons
+def test_todays_comment_spam_goes_to_the_folder_in_three_languages(
+    model: SpamModel, body: str
+) -> None:
+    result = model.score(body)
+    assert result.verdict(model.threshold) is Verdict.SPAM, result
 
 
 @pytest.mark.parametrize(
-    "text",
+    "body",
     [
         ANGRY,
+        PARAGUAY,
         "Vergonzoso. El gobierno recorta en sanidad y educación mientras rescata a los bancos.",
         "Que absurdo! Esse prefeito é um mentiroso e a câmara é cúmplice.",
         "Thanks!",
         "Correction: the law passed in 2022. Source: https://www.legislation.gov.uk/ukpga/2022/1",
+        "The numbers in the second chart are wrong, see https://www.bbc.com/news/business-123 "
+        "and https://en.wikipedia.org/wiki/Inflation for how inflation is measured.",
     ],
 )
-def test_genuine_comments_stay_out_of_the_spam_folder(model: SpamModel, text: str) -> None:
-    assert model.score(text).score < model.threshold
+def test_genuine_comments_stay_out_of_the_spam_folder(model: SpamModel, body: str) -> None:
+    assert model.score(body).verdict(model.threshold) is not Verdict.SPAM
 
 
-def test_context_adds_reasons_and_raises_the_score(model: SpamModel) -> None:
-    text = "I agree with the previous comment, check the figures again."
-    plain = model.score(text)
+def test_length_and_a_link_are_not_evidence(model: SpamModel) -> None:
+    long = " ".join([ANGRY] * 20)
+    assert not model.score(long).evidence
+    official = model.score(PARAGUAY)
+    assert not official.evidence
+    assert ("link.reference", {"domain": "bacn.gov.py"}) in [
+        (r.code, dict(r.params)) for r in official.reasons
+    ]
+
+
+def test_the_verdict_needs_score_and_evidence_for_the_folder() -> None:
+    def result(score: float, apart: float, *codes: tuple[str, bool]) -> SpamResult:
+        reasons = tuple(Reason(code, evidence=evidence) for code, evidence in codes)
+        return SpamResult(score, apart, reasons, "v", borderline=0.5)
+
+    assert result(0.99, 0.99).verdict(0.85) is Verdict.LIKELY  # no signal: never the folder
+    assert result(0.99, 0.99, ("contact.phone", True)).verdict(0.85) is Verdict.SPAM
+    assert result(0.80, 0.80, ("contact.phone", True)).verdict(0.85) is Verdict.LIKELY
+    assert result(0.99, 0.99, ("text.capitals", False)).verdict(0.85) is Verdict.LIKELY
+    # A link to an unknown site counts only if the comment reads like spam without it.
+    assert result(0.99, 0.40, ("link.unknown", True)).verdict(0.85) is Verdict.LIKELY
+    assert result(0.99, 0.60, ("link.unknown", True)).verdict(0.85) is Verdict.SPAM
+    assert (
+        result(0.99, 0.40, ("link.unknown", True), ("phrase.job", True)).verdict(0.85)
+        is Verdict.SPAM
+    )
+    assert result(0.49, 0.49, ("contact.phone", True)).verdict(0.85) is Verdict.CLEAN
+
+
+def test_a_high_score_without_evidence_is_likely_spam_not_the_folder(model: SpamModel) -> None:
+    prize = model.score("Congratulations! You have won a free cruise, reply YES to claim now")
+    assert prize.score >= model.threshold and not prize.evidence
+    assert prize.verdict(model.threshold) is Verdict.LIKELY
+    with_phone = model.score("Congratulations! You have won a free cruise, call +1 415 555 0187")
+    assert with_phone.evidence and with_phone.verdict(model.threshold) is Verdict.SPAM
+
+
+def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: SpamModel) -> None:
+    body = "Here is the full report on the council budget: https://local-news-example.com/budget"
+    result = model.score(body)
+    assert "link.unknown" in {r.code for r in result.reasons} and result.evidence
+    # What the link adds counts for "likely spam", never for the folder.
+    assert result.wording_score < result.score
+    assert result.verdict(0.0) is not Verdict.SPAM
+
+
+def test_context_adds_reasons_as_codes(model: SpamModel) -> None:
+    body = "I agree with the previous comment, check the figures again."
+    plain = model.score(body)
     context = SpamContext(
         article_language="es",
         comment_language="en",
         repeats_recent_comment=True,
         recent_posts_from_client=6,
+        author_marked_spam=True,
     )
-    scored = model.score(text, context)
+    scored = model.score(body, context)
     assert scored.score > plain.score
-    assert "repeats a recent comment" in scored.reasons
-    assert "language en, article in es" in scored.reasons
-    assert "7 comments from this client in 10 minutes" in scored.reasons
-    assert model.score(text, SpamContext(recent_posts_from_client=2)).score == plain.score
+    found = {r.code: r for r in scored.reasons}
+    assert found["context.repeat"].evidence and found["context.author_spam"].evidence
+    assert found["context.language_mismatch"].params == {
+        "language": "en",
+        "article_language": "es",
+    }
+    assert not found["context.language_mismatch"].evidence
+    assert found["context.burst"].params == {"count": 7, "minutes": 10}
+    assert model.score(body, SpamContext(recent_posts_from_client=2)).score == plain.score
 
 
-def test_structural_checks_name_what_they_found() -> None:
-    found = features.extract(
-        "Best deals http://cheap.example.com/a and http://cheap.example.com/b "
-        "<a href='https://bit.ly/x'>cheap flights</a> mail me: deals@example.com  WOW!!!!!"
+def test_off_topic_comment_with_a_link_is_evidence_only_with_a_description(
+    model: SpamModel,
+) -> None:
+    topic = "Presupuesto de salud 2026. El gobierno recorta el gasto en hospitales públicos."
+    off = "Las mejores ofertas de viajes al Caribe en viajes-caribe-baratos.com"
+    on = "El recorte en hospitales es grave, los datos del presupuesto están en datos-salud.org"
+    assert "context.off_topic_link" in codes(model, off, SpamContext(article_topic=topic))
+    assert "context.off_topic_link" not in codes(model, on, SpamContext(article_topic=topic))
+    assert "context.off_topic_link" not in codes(model, off)  # no description: silent
+    without_link = "Me voy de vacaciones al Caribe, qué calor."
+    assert "context.off_topic_link" not in codes(
+        model, without_link, SpamContext(article_topic=topic)
     )
-    assert "3 links to one domain (cheap.example.com)" not in found.reasons  # bit.ly differs
-    assert "2 links to one domain (cheap.example.com)" in found.reasons
-    assert "link shortener" in found.reasons
-    assert 'link text "cheap flights"' in found.reasons
-    assert "email address in the body" in found.reasons
-    assert "repeated characters" in found.reasons
-    assert len(found.values) == len(features.FEATURE_NAMES)
-    assert features.extract("Thanks, see page 12 of the 2021 report.").reasons == ()
 
 
-def test_video_links_are_counted_apart_and_bait_is_named() -> None:
-    names = features.FEATURE_NAMES
-    clip = features.extract("Full session: https://youtu.be/abc123 from minute 40")
-    assert clip.values[names.index("links")] == 0.0
-    assert clip.values[names.index("video links")] > 0
-    assert clip.reasons == ("1 link (youtu.be)",)
-    other = features.extract("Cheap pills at http://pills.example.com")
-    assert other.values[names.index("links")] > 0
-    assert other.values[names.index("video links")] == 0.0
-    bait = features.extract("Like this comment if you are watching in 2015")
-    assert bait.values[names.index("phrase: engagement bait")] == 1.0
-    assert "phrase: like this comment" in bait.reasons
+def test_the_site_own_domain_is_a_reference(model: SpamModel) -> None:
+    body = "Ya lo publicaron aquí: https://news.example.org/2026/presupuesto"
+    assert "link.unknown" in codes(model, body)
+    assert "link.reference" in codes(model, body, SpamContext(site_domains=("news.example.org",)))
 
 
-def test_digits_are_reduced_to_their_shape() -> None:
-    assert prepare("2,000,000,000 views in 2015") == "0,000,000,000 views in 0000"
-    assert prepare("call 07781482378") == "call 0000"
+@pytest.mark.parametrize(
+    ("host", "kind"),
+    [
+        ("www.dof.gob.mx", Destination.REFERENCE),
+        ("in.gov.br", Destination.REFERENCE),
+        ("bacn.gov.py", Destination.REFERENCE),
+        ("es.wikipedia.org", Destination.REFERENCE),
+        ("mit.edu", Destination.REFERENCE),
+        ("youtu.be", Destination.VIDEO),
+        ("t.me", Destination.MESSAGING),
+        ("wa.me", Destination.MESSAGING),
+        ("bit.ly", Destination.SHORTENER),
+        ("cheap-pills.shop", Destination.COMMERCIAL),
+        ("lanacion.com.ar", Destination.UNKNOWN),
+    ],
+)
+def test_destinations_by_default(host: str, kind: Destination) -> None:
+    assert Destinations().judge(host) is kind
 
 
-def test_fast_path_equals_the_sklearn_pipeline(model: SpamModel) -> None:
-    texts = [e.text for e in corpora.comments()]
-    texts += [
-        "",
-        "   ",
-        "ÁÉÍÓÚ ñ ç ão ÇÃO!!! 😀😀😀 <b>bold</b> &amp; &#39;quoted&#39;",
-        "x" * 6000,
-        "a " * 300,
-        "https://example.com/" + "path/" * 40,
-    ]
-    expected = model.pipeline.decision_function(design(texts))
-    fast = np.array([model.base_logit(t) for t in texts])
-    assert np.max(np.abs(expected - fast)) < 1e-9
+def test_site_domains_and_learned_reputation() -> None:
+    learned = {
+        "spam-shop.com": Reputation(genuine=0, spam=3),
+        "local-paper.com": Reputation(genuine=4, spam=0),
+        "once.com": Reputation(genuine=0, spam=1),  # one decision is not a reputation
+        "wikipedia.org": Reputation(genuine=0, spam=9),  # the defaults win
+    }
+    judge = Destinations(learned=learned).with_site(["https://www.Our-News.org/"])
+    assert judge.judge("our-news.org") is Destination.REFERENCE
+    assert judge.judge("spam-shop.com") is Destination.LEARNED_SPAM
+    assert judge.judge("www.local-paper.com") is Destination.LEARNED_GENUINE
+    assert judge.judge("once.com") is Destination.UNKNOWN
+    assert judge.judge("en.wikipedia.org") is Destination.REFERENCE
 
 
-def test_learning_moves_a_near_duplicate(model: SpamModel) -> None:
-    spam = (
-        "Join the Harbour Lights residents savings club, members get 40% off, ask Marta for details"
-    )
-    near = "Join the Harbour Lights residents savings club: members get 40 percent off, ask Marta"
+def test_look_alike_letters_are_folded_and_count_as_a_disguise(model: SpamModel) -> None:
+    plain = "Contact me on WhatsApp to earn money from home"
+    disguised = "Cоntаct mе оn WhаtsАpp tо еаrn mоnеy frоm hоmе"  # Cyrillic о, а, е, А
+    styled = "𝐂𝐨𝐧𝐭𝐚𝐜𝐭 𝐦𝐞 𝐨𝐧 𝐖𝐡𝐚𝐭𝐬𝐀𝐩𝐩 𝐭𝐨 𝐞𝐚𝐫𝐧 𝐦𝐨𝐧𝐞𝐲 𝐟𝐫𝐨𝐦 𝐡𝐨𝐦𝐞"
+    for body in (disguised, styled):
+        normalised = text.normalise(body)
+        assert normalised.text == plain
+        assert "letters.disguised" in codes(model, body)
+        assert "phrase.contact" in codes(model, body)
+    assert "letters.disguised" not in codes(model, plain)
+    russian = text.normalise("Пpивeт, дpyг! Coздaй ceбe пaccивный иcтoчник дoxoдa")
+    assert russian.text == "Привет, друг! Создай себе пассивный источник дохода"
+    assert text.normalise("Atención: São Paulo, España").disguised_words == 0
+
+
+@pytest.mark.parametrize(
+    ("family", "body"),
+    [
+        ("investment", "I made $2,000 in a week with this trading platform"),
+        ("investment", "Recovery expert Daniel helped me recover my lost funds"),
+        ("investment", "Invertí solo 300 dólares y ahora tengo ingresos pasivos"),
+        ("investment", "Recuperei meu dinheiro com um especialista em recuperação"),
+        ("contact", "Contact him on WhatsApp for details"),
+        ("contact", "Escríbeme al WhatsApp para más información"),
+        ("contact", "Me chama no zap que eu explico"),
+        ("giveaway", "Drop your wallet address for the airdrop"),
+        ("job", "Work from home and earn $300 a day, no experience needed"),
+        ("job", "Trabaja desde casa con tu celular"),
+        ("job", "Trabalhe de casa, renda extra garantida"),
+        ("service_number", "Call the customer service number now"),
+        ("promotion", "Check out my channel and subscribe to me"),
+        ("adult", "Hot singles in your area want to meet"),
+        ("engagement_bait", "Like this comment if you agree"),
+    ],
+)
+def test_phrase_families_in_three_languages(family: str, body: str) -> None:
+    folded = text.fold(text.normalise(body).text)
+    assert family in phrases.phrases(folded, prepare(folded).split() + folded.split())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I made $15 an hour at my first job in 2019.",
+        "Ganhei R$ 50 no bolão do escritório.",
+        "Bitcoin is a bubble and loans are too expensive.",
+        "Many people work from home now.",
+        "The crypto giveaway on TV was a scam.",
+    ],
+)
+def test_topics_are_not_solicitations(body: str) -> None:
+    folded = text.fold(text.normalise(body).text)
+    found = phrases.phrases(folded, prepare(folded).split())
+    assert not set(found) - phrases.NOT_EVIDENCE
+
+
+@pytest.mark.parametrize(
+    ("body", "count"),
+    [
+        ("+1-888-720-4513", 1),
+        ("(11) 98765-4321.", 1),
+        ("call 07781482378", 1),
+        ("2,000,000,000 views", 0),
+        ("1.400.000.000 euros", 0),
+        ("entre 300-400.000 personas", 0),
+        ("1990 2000 2010", 0),
+        ("2026-11-27 10:30", 0),
+    ],
+)
+def test_phone_numbers_and_numbers_that_are_not(body: str, count: int) -> None:
+    assert signals.phones(body) == count
+
+
+def test_links_found_in_prose_and_bare_domains() -> None:
+    found = text.links("See https://t.me/+abc, bit.ly/x e.g. U.S. el gobierno.Es; www.gob.mx/dof")
+    assert [link.host for link in found] == ["t.me", "bit.ly", "gob.mx"]
+    assert text.emails("write to Deals@Example.com or a@b") == ["example.com"]
+    assert prepare(text.fold("Mira https://www.gob.mx/dof/x y 2015")) == "mira gob_mx y 0000"
+
+
+def test_crafted_bodies_cost_what_a_comment_costs(model: SpamModel) -> None:
+    """Every text path is linear: these bodies took 0.2-12 s before (issue 12), now milliseconds.
+
+    The bound is generous (a loaded machine); benchmarks/abuse.py measures the ratio.
+    """
+    for body in (
+        "a." * 2500,
+        "_" * 5000,
+        "a-" * 2500,
+        "a" * 4999 + "@",
+        "<a href " * 700,
+        "[" * 5000,
+    ):
+        started = time.process_time()
+        model.score(body)
+        assert time.process_time() - started < 0.5, body[:10]
+
+
+def test_learning_moves_a_near_duplicate_and_round_trips(model: SpamModel) -> None:
+    spam = "Join the Harbour Lights residents savings club, members get 40% off, ask Marta"
+    near = "Join the Harbour Lights residents savings club: members get 40 percent off"
     before = model.score(near).score
-    learned = model.learn([(spam, True)] * 3 + [(ANGRY, False)])
+    learned = site.learn(model, [(spam, True)] * 3 + [(ANGRY, False)])
     after = learned.score(near).score
     assert after > before + 0.2, (before, after)
-    assert learned is not model and model.score(near).score == before  # self is not mutated
+    assert learned is not model and model.score(near).score == before
     assert learned.version != model.version and learned.version.startswith(model.version)
-    assert learned.score(ANGRY).score < model.threshold
+    stored = json.loads(json.dumps(site.site_weights_as_json(learned.site)))
+    again = SpamModel(model.text, learned.meta, site.site_weights_from_json(stored))
+    assert again.score(near).score == pytest.approx(after, abs=1e-12)
 
 
-def test_a_version_that_loses_genuine_comments_is_not_promoted(model: SpamModel) -> None:
-    recent = [(ANGRY, False), ("Thanks, very clear.", False), (PHONE_SPAM, True)]
-    spoiled = model.learn([(ANGRY, True)] * 20)  # a moderator's mis-clicks
-    ok, reason = promotion_check(model, spoiled, recent)
-    assert not ok and "genuine comments" in reason
-    better = model.learn([("Join the savings club, ask Marta", True)])
-    assert promotion_check(model, better, recent)[0]
-    assert not promotion_check(model, better, [])[0]
+def test_learning_keeps_a_reputation_per_domain(model: SpamModel) -> None:
+    labels = [(f"Offer {n}: cheap watches at watches-now.com/{n}", True) for n in range(3)]
+    labels.append(("Source: https://local-paper.com/budget and local-paper.com/cuts", False))
+    labels.append(("More at local-paper.com/analysis", False))
+    learned = site.learn(model, labels)
+    assert learned.site.domains["watches-now.com"] == (0, 3)
+    assert learned.site.domains["local-paper.com"] == (2, 0)
+    new = model.score("Try watches-now.com/x today")
+    assert "link.learned_spam" in {r.code for r in learned.score("Try watches-now.com/x").reasons}
+    assert "link.unknown" in {r.code for r in new.reasons}
 
 
-def test_learned_model_round_trips_through_bytes(model: SpamModel) -> None:
-    learned = model.learn([("cheap tickets at fly-cheap-now dot com", True), ("thanks!", False)])
-    loaded = SpamModel.from_bytes(learned.to_bytes())
-    assert loaded.version == learned.version
-    assert loaded.site.weights == learned.site.weights
-    text = "cheap tickets at fly-cheap-now dot com today"
-    assert loaded.score(text).score == pytest.approx(learned.score(text).score, abs=1e-12)
+def test_rescuing_genuine_link_comments_does_not_let_link_spam_through(model: SpamModel) -> None:
+    """Moderators approve readers' link comments the filter doubted; obvious link spam stays put."""
+    rescued = [
+        ("Interesting, the full ruling is here https://tribunal-news.net/ruling-2024", False),
+        ("Good summary. More data at https://open-budget.info/2026", False),
+        ("Compare with last year: http://cityreport.net/budget", False),
+        ("The original interview: https://radio-local.com/interview", False),
+        ("See also https://statistics-portal.com/unemployment", False),
+        ("Source for the figures: www.labour-watch.org/report", False),
+    ]
+    link_spam = [
+        "Buy cheap Viagra and Cialis online without prescription http://pills-cheap.shop",
+        "Work from home and earn $500 a day! Join now: http://easy-cash-home.online",
+        "Best online casino bonus, claim your free spins here http://casino-bonus.site",
+        "Contact Mr. Adams on WhatsApp +234 803 555 0199 to recover your lost bitcoin",
+    ]
+    before = [model.score(body).verdict(model.threshold) for body in link_spam]
+    assert before == [Verdict.SPAM] * len(link_spam)
+    learned = site.learn(model, rescued)
+    after = [learned.score(body).verdict(learned.threshold) for body in link_spam]
+    assert after == [Verdict.SPAM] * len(link_spam)
+    judgement = site.judge(model, learned, site.validation_pool(), rescued, model.threshold)
+    assert judgement.promoted, judgement
+    assert judgement.params["caught_after"] >= judgement.params["caught_before"] - 1
+    assert judgement.params["genuine_to_spam_after"] <= judgement.params["genuine_to_spam_before"]
 
 
-def test_loading_refuses_untrusted_types() -> None:
-    evil = skops.io.dumps({"format": 1, "pipeline": Metrics(1, 0, 0, 0)})
+def test_a_candidate_that_catches_less_spam_is_refused(model: SpamModel) -> None:
+    # Mis-clicks approving obvious spam teach the candidate that it is genuine.
+    pool = site.validation_pool()
+    spam = [body for body, is_spam in pool if is_spam][:20]
+    spoiled = site.learn(model, [(body, False) for body in spam])
+    judgement = site.judge(model, spoiled, pool, [], model.threshold)
+    assert not judgement.promoted and judgement.code == "learning.less_spam_caught"
+    assert judgement.params["caught_after"] < judgement.params["caught_before"]
+
+
+def test_lbfgs_finds_what_scipy_finds() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(30, 8))
+    b = rng.normal(size=30)
+
+    def loss(x: site.Array) -> tuple[float, site.Array]:
+        residual = a @ x - b
+        return float(residual @ residual) + 0.1 * float(x @ x), 2 * a.T @ residual + 0.2 * x
+
+    ours = site._lbfgs(loss, np.zeros(8))
+    theirs = minimize(loss, np.zeros(8), jac=True, method="L-BFGS-B").x
+    assert np.allclose(ours, theirs, atol=1e-5)
+
+
+def test_loading_refuses_untrusted_types_and_foreign_tables() -> None:
+    evil = skops.io.dumps({"format": storage.FORMAT, "pipeline": Metrics(1, 0, 0, 0), "meta": "{}"})
     with pytest.raises(skops.io.exceptions.UntrustedTypesFoundException):
-        SpamModel.from_bytes(evil)
+        storage.pipeline_from_bytes(evil)
+    tables = storage.read_tables(storage.BUNDLED_TABLES)
+    tables["signals"]["names"] = ["something", "else"]
+    with pytest.raises(storage.ModelFileError, match="other signals"):
+        storage.text_model(tables)
 
 
-def test_sidecar_describes_the_bundled_model(model: SpamModel) -> None:
-    sidecar = json.loads(BUNDLED_SIDECAR.read_text(encoding="utf-8"))
-    assert sidecar["version"] == model.version
-    assert sidecar["versions"]["scikit-learn"] == sklearn.__version__
-    files = {f["path"]: f for f in sidecar["training"]["files"]}
-    assert "spam/sms-en/SMSSpamCollection" in files
-    assert all(len(f["sha256"]) == 64 and f["rows"] > 0 for f in files.values())
-    held_out = sidecar["metrics"]["held_out_corpus"]
-    assert {"precision", "recall", "f1", "mcc", "confusion"} <= held_out.keys()
+def test_registered_domains() -> None:
+    assert destinations.registered_domain("news.example.co.uk") == "example.co.uk"
+    assert destinations.registered_domain("a.b.example.com") == "example.com"
+    assert destinations.registered_domain("t.me") == "t.me"
 
 
 def test_metrics_from_a_known_confusion_matrix() -> None:
@@ -255,37 +532,12 @@ def test_read_labelled_csv_rejects_non_utf8(tmp_path: Path) -> None:
         read_labelled_csv(path)
 
 
-def test_evaluate_command_prints_metrics(tmp_path: Path, runner: FlaskCliRunner) -> None:
-    # Through the app: `evaluate` scores the site's model, which lives in its database.
-    path = _csv(tmp_path, f'text,label\n{ANGRY.replace(",", "")},ham\n"{PHONE_SPAM}",spam\n')
-    result = runner.invoke(args=["spam", "evaluate", str(path)])
-    assert result.exit_code == 0, result.output
-    for word in ("precision", "recall", "F1", "MCC", "confusion matrix"):
-        assert word in result.output
-    result = runner.invoke(args=["spam", "evaluate", str(path), "--json"])
-    report = json.loads(result.output)
-    assert report["confusion"] == {"tp": 1, "fp": 0, "tn": 1, "fn": 0}
-    assert report["mcc"] == 1.0
-
-
-def test_evaluate_command_rejects_a_malformed_csv(tmp_path: Path, runner: FlaskCliRunner) -> None:
-    path = _csv(tmp_path, "text,label\nfine,ham\nbad,perhaps\n")
-    result = runner.invoke(args=["spam", "evaluate", str(path)])
-    assert result.exit_code == 1
-    assert "line 3" in result.output and "perhaps" in result.output
-
-
-def test_train_command_explains_missing_data(tmp_path: Path, runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["spam", "train", "--data-dir", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "no shared spam corpora" in result.output
-
-
-def test_corpus_has_both_splits_and_three_languages() -> None:
-    rows = corpora.comments()
-    assert {e.split for e in rows} == {"train", "test"}
-    assert {e.language for e in rows} == {"en", "es", "pt"}
-    assert {e.spam for e in corpora.comments("test")} == {True, False}
+def test_own_corpora_have_both_splits_and_three_languages() -> None:
+    for rows in (corpora.comments(), corpora.scams()):
+        assert {e.split for e in rows} == {"train", "test"}
+        assert {e.language for e in rows} == {"en", "es", "pt"}
+    for split in ("train", "test"):
+        assert {e.spam for e in corpora.scams(split)} == {True, False}
 
 
 @pytest.mark.corpora
@@ -296,3 +548,55 @@ def test_shared_corpora_load_with_the_documented_sizes() -> None:
     assert (len(sms), sum(e.spam for e in sms)) == (5574, 747)
     assert len(corpora.sms_pt(SHARED_DATA)) == 5572
     assert len(corpora.spanish(SHARED_DATA)) > 1000
+    real = corpora.real(SHARED_DATA)
+    assert sum(e.spam for e in real) == 173 and len(real) > 4000
+    assert training.training_examples(SHARED_DATA)  # never reads comments-eval
+    assert not any(e.source.startswith("comments-eval") for e in real)
+
+
+def test_evaluate_command_reports_the_folder_and_caught(tmp_path: Path, runner: Any) -> None:
+    path = _csv(tmp_path, f'text,label\n{ANGRY.replace(",", "")},ham\n"{PHONE_SPAM}",spam\n')
+    result = runner.invoke(args=["spam", "evaluate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "spam folder" in result.output and "caught" in result.output
+    report = json.loads(runner.invoke(args=["spam", "evaluate", str(path), "--json"]).output)
+    assert {"mcc", "precision", "recall", "false_positive_rate"} <= report.keys()
+    assert report["confusion"] == {"tp": 1, "fp": 0, "tn": 1, "fn": 0}
+    assert report["caught"]["recall"] == 1.0 and report["mcc"] == 1.0
+
+
+def test_evaluate_command_rejects_a_malformed_csv(tmp_path: Path, runner: Any) -> None:
+    path = _csv(tmp_path, "text,label\nfine,ham\nbad,perhaps\n")
+    result = runner.invoke(args=["spam", "evaluate", str(path)])
+    assert result.exit_code == 1
+    assert "line 3" in result.output and "perhaps" in result.output
+
+
+def test_train_command_explains_missing_data(tmp_path: Path, runner: Any) -> None:
+    result = runner.invoke(args=["spam", "train", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no shared spam corpora" in result.output
+
+
+def test_the_spam_package_imports_nothing_from_the_app() -> None:
+    """`moderation/spam/` is a library: no Flask, no app module, no web layer."""
+    import ast
+
+    package = Path(storage.__file__).parent
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+            for name in names:
+                assert not name.startswith(("flask", "models", "werkzeug")), (module, name)
+                if name.startswith("moderation"):
+                    assert name.startswith("moderation.spam"), (module, name)
+
+
+def test_a_reader_sharing_a_helpline_is_not_hidden(model: SpamModel) -> None:
+    helpline = model.score(
+        "Anyone who needs help can call Shelter's free helpline on 0808 800 4444."
+    )
+    assert helpline.evidence and helpline.verdict(model.threshold) is not Verdict.SPAM
+    assert helpline.wording_score < helpline.score

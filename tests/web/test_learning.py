@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from models import Article, Comment, ModeratorRole, SpamLabel, SpamModelVersion
+from models import (
+    Article,
+    Comment,
+    ModeratorRole,
+    SpamLabel,
+    SpamLearningState,
+    SpamModelVersion,
+)
 from moderation.extensions import db
 from moderation.pipeline import Submission, learning
+from moderation.pipeline.retention import forget_author
 from moderation.services import services
+from moderation.spam import site
 from tests.conftest import Auth, csrf_token
 from tests.factories import Factory
 
@@ -115,22 +126,40 @@ def seed_labels(app: Flask, rows: list[tuple[str, bool]]) -> None:
         db.session.commit()
 
 
-def test_a_version_that_scores_worse_is_not_promoted(app: Flask, factory: Factory) -> None:
+def test_a_version_that_hides_approved_comments_is_not_promoted(
+    app: Flask, factory: Factory
+) -> None:
     factory.article()
-    # Poisoned history: genuine thanks labelled as spam, then recent decisions saying they are
-    # genuine. The candidate learns the poison and is judged on the recent decisions.
-    poisoned = [(f"Gracias por el artículo número {n}, muy útil.", True) for n in range(8)]
-    recent = [("Gracias por el artículo, muy útil y claro.", False)] * 2
-    seed_labels(app, poisoned + recent)
+    # The site approved readers citing an open-data portal (learned, promoted); then a
+    # moderator's mis-clicks mark near-copies of the newest of them as spam. The candidate,
+    # judged on the newest approvals it has not learned, would send that approved comment to
+    # the spam folder: refused.
+    approved = [
+        ("Los contratos están en datos-abiertos.org/contratos, revísenlos.", False),
+        ("Según datos-abiertos.org el gasto en salud subió, muy útil.", False),
+    ]
+    poisoned = [
+        (f"Según datos-abiertos.org el gasto en salud subió {n} veces, muy útil.", True)
+        for n in range(8)
+    ]
     with app.app_context():
-        outcome = learning.learn(db.session, services().spam_models, batch=10)
+        models = services().spam_models
+        learning.import_labels(db.session, approved)
+        first = learning.learn(db.session, models, batch=2)
         db.session.commit()
-        assert outcome is not None and (outcome.learned, outcome.held_out) == (8, 2)
-        assert not outcome.version.promoted
-        assert "genuine" in outcome.version.reason or "worse" in outcome.version.reason
-        assert learning.versions(db.session)[0].is_active is False
-    _, version = score(app, "Gracias por el artículo.")
-    assert version == services_base_version(app)
+        assert first is not None and first.version.promoted
+        learning.import_labels(db.session, poisoned)
+        outcome = learning.learn(db.session, models, batch=8)
+        db.session.commit()
+        assert outcome is not None and outcome.learned == 9  # the newest approval held out
+        version = outcome.version
+        assert not version.promoted and version.reason == "learning.more_approved_to_spam"
+        metrics = version.metrics
+        assert metrics["site_genuine_to_spam_after"] > metrics["site_genuine_to_spam_before"]
+        assert metrics["n"] >= 200 and metrics["genuine"] + metrics["spam"] == metrics["n"]
+        assert learning.versions(db.session)[1].is_active
+    _, version_used = score(app, "Gracias por el artículo.")
+    assert version_used == first.version.version
 
 
 def services_base_version(app: Flask) -> str:
@@ -234,8 +263,104 @@ def test_versions_of_another_bundled_model_are_set_aside_and_relearned(
 
     result = app.test_cli_runner().invoke(args=["spam", "relearn"])
     assert result.exit_code == 0, result.output
-    assert "learned 10 labels" in result.output and "promoted, now active" in result.output
+    # Twelve labels less the newest of the five approvals, held out to judge the candidate.
+    assert "learned 11 labels" in result.output and "promoted, now active" in result.output
     with app.app_context():
         newest = learning.versions(db.session)[0]
         assert newest.is_active and newest.base_version == services_base_version(app)
     assert score(app, NEAR_DUPLICATE)[1] == newest.version
+
+
+def test_racing_decisions_learn_each_batch_once(app: Flask, factory: Factory) -> None:
+    """Two workers crossing the batch boundary together learn once (issue 12, item 7)."""
+    factory.article()
+    with app.app_context():  # a first round creates the counter; the race is at the next one
+        db.session.add(SpamLearningState(id=1, rounds=4))
+        db.session.commit()
+    seed_labels(app, [(text, True) for text in CAMPAIGN] + [(text, False) for text in GENUINE])
+    both_computed = threading.Barrier(2, timeout=30)
+    real_learn = site.learn
+
+    def learn_then_wait(model: Any, examples: Any) -> Any:
+        candidate = real_learn(model, examples)
+        both_computed.wait()  # both have read the round counter and learned a candidate
+        return candidate
+
+    outcomes: list[object] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with app.app_context():
+                outcome = learning.learn(db.session, services().spam_models, batch=10)
+                db.session.commit()
+                outcomes.append(outcome)
+        except BaseException as error:  # reported below, with the thread's traceback
+            errors.append(error)
+
+    with mock.patch.object(site, "learn", learn_then_wait):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert not errors, errors
+    assert sorted(outcome is None for outcome in outcomes) == [False, True]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SpamModelVersion.id))) == 1
+        assert db.session.scalar(select(SpamLearningState.rounds)) == 5
+
+
+def test_loaded_versions_are_keyed_by_a_uid_never_reused(app: Flask, factory: Factory) -> None:
+    """A worker's cache must not serve a deleted version for a new row (issue 12, item 15)."""
+    factory.article()
+    with app.app_context():
+        models = services().spam_models
+        learning.import_labels(db.session, [(text, True) for text in CAMPAIGN])
+        first = learning.learn(db.session, models, batch=1)
+        db.session.commit()
+        assert first is not None
+        old_id, old_uid = first.version.id, first.version.uid
+        old = models.model_for(db.session, old_uid)  # cached in this worker
+        db.session.delete(first.version)
+        db.session.commit()
+        learning.import_labels(db.session, [(text, False) for text in GENUINE])
+        second = learning.learn(db.session, models, batch=1, force=True)
+        db.session.commit()
+        assert second is not None and second.version.uid != old_uid
+        if db.engine.dialect.name == "sqlite":
+            assert second.version.id == old_id  # SQLite reused the id: keying on it was wrong
+        new = models.model_for(db.session, second.version.uid)
+        assert new is not old and new.site.decisions == len(CAMPAIGN) + len(GENUINE) - 1
+
+
+def test_forgetting_an_author_removes_what_the_model_learned(
+    app: Flask, client: FlaskClient, auth: Auth, factory: Factory
+) -> None:
+    """Erasing an author drops the learned versions that saw their words (issue 12, item 4)."""
+    article = factory.article(language="es")
+    theirs = [
+        factory.comment(article, body=text, author_email="zentrova@example.org")
+        for text in CAMPAIGN
+    ]
+    others = [factory.comment(article, body=text) for text in GENUINE]
+    factory.moderator()
+    auth.login()
+    for comment in theirs:
+        decide_in_queue(client, comment.id, "spam")
+    for comment in others:
+        decide_in_queue(client, comment.id, "approve")
+    with app.app_context():
+        (learned,) = learning.versions(db.session)
+        assert learned.is_active and any(
+            "zentrova" in key for key in learned.site_weights["weights"]
+        )
+        forgotten = forget_author(db.session, services().spam_models, "ZENTROVA@example.org")
+        db.session.commit()
+        assert (forgotten.comments, forgotten.labels, forgotten.versions) == (7, 7, 1)
+        assert db.session.scalar(select(func.count(SpamLabel.id))) == len(GENUINE)
+        remaining = learning.versions(db.session)
+        assert all(row.version != learned.version for row in remaining)
+        for row in remaining:  # learned again from the other readers' labels only
+            assert not any("zentrova" in key for key in row.site_weights["weights"])
+            assert row.site_weights["decisions"] == len(GENUINE) - 1  # the newest held out

@@ -108,12 +108,20 @@ def test_queue_lists_pending_oldest_first_with_what_moderators_need(
         reasons=[
             {
                 "check": "spam",
-                "reason": "spam score 0.42 (borderline)",
+                "code": "spam.score",
+                "params": {"score": 0.42, "verdict": "borderline"},
                 "flag": True,
-                "score": 0.42,
-                "band": "borderline",
-                "top_features": [["link", 0.3]],
-            }
+                "unclassified": False,
+                "evidence": False,
+            },
+            {
+                "check": "signal",
+                "code": "link.messaging",
+                "params": {"domain": "t.me"},
+                "flag": True,
+                "unclassified": False,
+                "evidence": True,
+            },
         ],
         spam_score=0.42,
     )
@@ -124,7 +132,14 @@ def test_queue_lists_pending_oldest_first_with_what_moderators_need(
     page = client.get("/queue/").get_data(as_text=True)
     assert page.index(f'id="item-{older.id}"') < page.index(f'id="item-{newer.id}"')
     assert "Ya publicado" not in page
-    for shown in ("first@example.org", "Presupuesto", "spam 0.42", "borderline", "link +0.30"):
+    for shown in (
+        "first@example.org",
+        "Presupuesto",
+        "spam 0.42",
+        "Spam score 0.42: borderline",
+        "Links to t.me, a messaging service often used by scams",
+        'class="flag evidence"',
+    ):
         assert shown in page
 
 

@@ -79,10 +79,15 @@ def _refused(failed: ValidationFailed) -> click.ClickException:
 @click.option("--title", required=True, help="The article's title.")
 @click.option("--url", default=None, help="Where the article lives on the site.")
 @click.option("--language", default=None, help="The article's language code, e.g. es.")
-def articles_add(slug: str, title: str, url: str | None, language: str | None) -> None:
+@click.option("--description", default=None, help="A sentence or two on what it is about.")
+def articles_add(
+    slug: str, title: str, url: str | None, language: str | None, description: str | None
+) -> None:
     """Open the article SLUG for comments."""
     try:
-        management.add_article(db.session, site_languages(), slug, title, url, language)
+        management.add_article(
+            db.session, site_languages(), slug, title, url, language, description
+        )
     except ValidationFailed as failed:
         raise _refused(failed) from failed
     db.session.commit()
@@ -159,9 +164,21 @@ def comments_reclassify() -> None:
 @click.confirmation_option(prompt="Delete every comment sent with this email?")
 def comments_forget(email: str) -> None:
     """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
-    deleted = readers.erase(db.session, audit.COMMAND_LINE, current_app.config["SECRET_KEY"], email)
+    forgotten = readers.erase(
+        db.session,
+        services().spam_models,
+        current_app.config["TERTULIA_SPAM_THRESHOLD"],
+        audit.COMMAND_LINE,
+        current_app.config["SECRET_KEY"],
+        email,
+    )
     db.session.commit()
-    click.echo(f"{deleted} comment(s) deleted")
+    click.echo(f"{forgotten.comments} comment(s) deleted")
+    if forgotten.labels:
+        click.echo(
+            f"{forgotten.labels} spam label(s) forgotten; "
+            f"{forgotten.versions} learned spam model version(s) dropped and learned again"
+        )
 
 
 @language_cli.command("detect")
@@ -193,7 +210,7 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add every command group to `app`."""
-    from moderation.spam.cli import spam_cli
+    from moderation.cli.spam import spam_cli
     from moderation.transfer import export_command, import_command
 
     for command in (

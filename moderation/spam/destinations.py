@@ -1,0 +1,162 @@
+"""Where a link or address points, and what that says: a link is evidence only by its destination.
+
+Readers cite laws, data portals, Wikipedia and videos; spam sends them to shorteners, messaging
+apps and throwaway shops. The defaults below are deliberately small and documented (docs/spam.md);
+a site adds its own reference domains (`TERTULIA_SPAM_REFERENCE_DOMAINS`), and learns a reputation
+per domain from its moderators' Approve and Spam decisions.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+
+class Destination(enum.StrEnum):
+    """What kind of place a link points to."""
+
+    REFERENCE = "reference"  # government, gazettes, universities, Wikipedia, the site itself
+    VIDEO = "video"  # video sites
+    SOCIAL = "social"  # social networks: readers cite what a minister posted
+    LEARNED_GENUINE = "learned_genuine"  # approved on this site, never marked spam
+    UNKNOWN = "unknown"  # nothing known either way
+    COMMERCIAL = "commercial"  # a top-level domain that shops and landing pages favour
+    SHORTENER = "shortener"  # hides where it leads
+    MESSAGING = "messaging"  # a chat: the conversation moves where nobody moderates it
+    LEARNED_SPAM = "learned_spam"  # marked spam on this site more often than approved
+
+
+# Second-level labels that official and academic sites use under a country code: gob.mx,
+# gov.br, gub.uy, gov.py, jus.br, leg.br, edu.ar, ac.uk.
+OFFICIAL_SECOND_LEVEL = frozenset(
+    {"gob", "gov", "gub", "gouv", "govt", "jus", "leg", "mp", "edu", "ac", "mil"}
+)
+OFFICIAL_TLDS = frozenset({"gov", "edu", "mil", "int"})
+REFERENCE_DOMAINS = frozenset(
+    {
+        # encyclopaedias, archives, science
+        "wikipedia.org", "wikimedia.org", "wikidata.org", "wikisource.org", "archive.org",
+        "doi.org", "arxiv.org", "scielo.org", "scielo.br", "ourworldindata.org",
+        # international organisations
+        "un.org", "who.int", "oas.org", "iadb.org", "worldbank.org", "imf.org", "oecd.org",
+        "cepal.org", "europa.eu", "transparency.org", "opengovpartnership.org",
+        # official gazettes and parliaments outside gov/gob domains
+        "boe.es", "congreso.es", "senado.es", "dre.pt", "parlamento.pt", "diariodarepublica.pt",
+        "camara.leg.br", "senado.leg.br", "bcn.cl", "leychile.cl", "infoleg.gob.ar",
+        "legislation.gov.uk", "congress.gov", "bacn.gov.py",
+    }
+)  # fmt: skip
+# Video: a clip of the session or a timestamp in a speech is as often genuine as not. Reference
+# for the spam folder; a kind of its own for the text model, which learns how much it weighs.
+VIDEO = frozenset({"youtube.com", "youtu.be", "vimeo.com", "dailymotion.com"})
+# Social networks: a post of a minister or an agency is what readers quote; profiles promoted
+# by spam are caught by what the comment asks ("follow me", "DM me"), not by the network.
+SOCIAL = frozenset(
+    {
+        "twitter.com", "x.com", "facebook.com", "fb.com", "instagram.com", "tiktok.com",
+        "reddit.com", "redd.it", "linkedin.com", "threads.net", "bsky.app", "mastodon.social",
+    }
+)  # fmt: skip
+SHORTENERS = frozenset(
+    {
+        "bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "t.co", "ow.ly", "is.gd", "buff.ly",
+        "cutt.ly", "cutt.us", "rebrand.ly", "shorturl.at", "tiny.cc", "tiny.one", "rb.gy", "s.id",
+        "t.ly", "lnkd.in", "shorte.st", "adf.ly", "v.gd", "tr.im", "urlz.fr", "clck.ru", "u.to",
+        "surl.li", "shrtco.de", "bit.do", "t2m.io", "bl.ink", "page.link", "linktr.ee",
+        "lanza.me", "qps.ru", "short.io", "shorturl.asia", "x.gd",
+    }
+)  # fmt: skip
+MESSAGING = frozenset(
+    {
+        "t.me", "telegram.me", "telegram.dog", "telegram.org", "wa.me", "whatsapp.com",
+        "api.whatsapp.com", "chat.whatsapp.com", "m.me", "discord.gg", "signal.me", "line.me",
+        "viber.com", "wechat.com", "snapchat.com",
+    }
+)  # fmt: skip
+COMMERCIAL_TLDS = frozenset(
+    {
+        "shop", "store", "online", "site", "xyz", "top", "click", "buzz", "icu", "vip", "win",
+        "bid", "loan", "work", "money", "cash", "ltd", "llc", "trade", "market", "finance", "fun",
+        "club", "live", "link", "biz", "info", "cam", "rest", "bar", "monster", "cfd", "sbs",
+    }
+)  # fmt: skip
+
+# A domain counts as learned once the site has decided this many comments linking to it.
+LEARNED_MIN_DECISIONS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Reputation:
+    """How a site's moderators decided comments that link to one domain."""
+
+    genuine: int = 0
+    spam: int = 0
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """Judges hosts: the defaults, the site's own reference domains, and what the site learned."""
+
+    site_domains: frozenset[str] = frozenset()
+    learned: Mapping[str, Reputation] = field(default_factory=dict)
+
+    def judge(self, host: str) -> Destination:
+        """The kind of destination `host` (lower case, without www) is."""
+        labels = host.split(".")
+        for domain in _parents(labels):
+            if domain in MESSAGING:
+                return Destination.MESSAGING
+            if domain in SHORTENERS:
+                return Destination.SHORTENER
+            if domain in VIDEO:
+                return Destination.VIDEO
+            if domain in SOCIAL:
+                return Destination.SOCIAL
+            if domain in REFERENCE_DOMAINS or domain in self.site_domains:
+                return Destination.REFERENCE
+        if labels[-1] in OFFICIAL_TLDS or (
+            len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in OFFICIAL_SECOND_LEVEL
+        ):
+            return Destination.REFERENCE
+        for domain in _parents(labels):
+            reputation = self.learned.get(domain)
+            if reputation is None or reputation.genuine + reputation.spam < LEARNED_MIN_DECISIONS:
+                continue
+            if reputation.spam > reputation.genuine:
+                return Destination.LEARNED_SPAM
+            if reputation.spam == 0:
+                return Destination.LEARNED_GENUINE
+        if labels[-1] in COMMERCIAL_TLDS:
+            return Destination.COMMERCIAL
+        return Destination.UNKNOWN
+
+    def with_site(self, domains: Iterable[str]) -> Destinations:
+        """The same judge with more of the site's own domains."""
+        extra = frozenset(normalise_domain(d) for d in domains if d)
+        if extra <= self.site_domains:
+            return self
+        return Destinations(self.site_domains | extra, self.learned)
+
+
+def _parents(labels: list[str]) -> Iterator[str]:
+    """ "a.b.gob.mx" -> "a.b.gob.mx", "b.gob.mx", "gob.mx" (never the bare TLD)."""
+    for start in range(len(labels) - 1):
+        yield ".".join(labels[start:])
+
+
+def normalise_domain(domain: str) -> str:
+    """ "https://WWW.Example.org/path" -> "example.org"."""
+    domain = domain.strip().lower()
+    domain = domain.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return domain.removeprefix("www.").strip(".")
+
+
+def registered_domain(host: str) -> str:
+    """The part of a host a site would register: "news.example.co.uk" -> "example.co.uk".
+
+    Reputation is learned per registered domain, so every subdomain of a spam shop shares it.
+    """
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
