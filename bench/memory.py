@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.http import REPO, comment_texts, environment, free_port
+from bench.http import REPO, comment_texts, environment, free_port, memory, workers
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ADMIN = ("bench-admin@example.org", "bench admin password")
@@ -81,21 +81,6 @@ with app.app_context():
     db.session.commit()
 """
     subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True)
-
-
-def memory(pid: int) -> tuple[float, float, float]:
-    """RSS, PSS and USS of a process, in MB."""
-    fields: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, value, *_ = line.split()
-        fields[name.rstrip(":")] = int(value)
-    uss = fields["Private_Clean"] + fields["Private_Dirty"]
-    return fields["Rss"] / 1024, fields["Pss"] / 1024, uss / 1024
-
-
-def workers(master: int) -> list[int]:
-    """The master's child processes."""
-    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
 @dataclass
