@@ -253,8 +253,7 @@ def main() -> None:
     print("| endpoint | requests/s | x hello world | target | Isso (brief's run) |")
     print("|---|---|---|---|---|")
     for name, rate in results.items():
-        isso = ISSO.get(name.replace(f"{args.thread_size}-comment", "50-comment"))
-        target = TARGETS.get(name.replace(f"{args.thread_size}-comment", "50-comment"))
+        isso, target = ISSO.get(name), TARGETS.get(name)  # for a 50-comment thread only
         print(
             f"| {name} | {rate:,.0f} | {rate / baseline:.2f}x | "
             f"{f'{target:.1f}x' if target else ''} | "
