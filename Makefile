@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python -m bench.spam
 	$(BIN)/python -m bench.http
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.memory
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from moderation.api import bp as api_bp
     from moderation.auth import bp as auth_bp
     from moderation.extensions import csrf
+    from moderation.health import bp as health_bp
     from moderation.public import bp as public_bp
     from moderation.queue import bp as queue_bp
 
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(queue_bp, url_prefix="/queue")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(health_bp)
 
 
 def register_sessions(app: Flask) -> None:
@@ -149,11 +151,14 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
-    """Names every template may use: the signed-in moderator, the limits every form announces."""
+    """Names every template may use: the signed-in moderator, the limits every form announces,
+    the problems moderators must see."""
     from moderation.auth.session import current_moderator
     from moderation.reasons import describe, reason_text
+    from moderation.services import site_problems
 
     app.jinja_env.globals["current_moderator"] = current_moderator
+    app.jinja_env.globals["site_problems"] = site_problems
     app.jinja_env.filters["reason_text"] = reason_text
     app.jinja_env.globals["describe"] = describe
     app.context_processor(form_rules)

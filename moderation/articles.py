@@ -1,4 +1,4 @@
-"""Looking up articles and reading their published threads, shared by the page and the API."""
+"""Looking up articles and reading pages of their published threads, for the page and the API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from moderation.extensions import db
 from moderation.management import valid_slug
 from moderation.pipeline import COMMENT_LIMITS, UnknownArticle
 from moderation.services import services
-from moderation.threads import build_thread, public_comment, published_comments, thread_rows
+from moderation.threads import (
+    ArticleHeading,
+    PageRequest,
+    ThreadPage,
+    build_thread,
+    public_comment,
+    read_page,
+    thread_rows,
+)
 
 
 def find_article(slug: str) -> Article | None:
@@ -28,30 +36,56 @@ def article_or_404(slug: str) -> Article:
     return article
 
 
-def thread_html(article: Article) -> str:
-    """The published thread as an HTML fragment, rendered once per thread version."""
-
-    def render() -> str:
-        rows, still_open = thread_rows(build_thread(published_comments(db.session, article)))
-        return render_template("public/_thread.html", rows=rows, still_open=still_open)
-
-    html: str = services().render_cache.get(("html", article.id, article.thread_version), render)
-    return html
+def _read(article: Article, page: PageRequest) -> ThreadPage:
+    read = read_page(db.session, article.id, page)
+    if read is None:  # deleted since it was looked up
+        raise UnknownArticle(article.slug)
+    return read
 
 
-def thread_json(article: Article) -> bytes:
-    """The published comments as the API's JSON body, serialised once per thread version."""
+def thread_html(article: Article, page: PageRequest) -> tuple[ArticleHeading | Article, int, str]:
+    """A page of the thread as an HTML fragment, with the links to the other pages.
 
-    def render() -> bytes:
-        comments = [public_comment(c) for c in published_comments(db.session, article)]
-        payload = {
-            "article": {"slug": article.slug, "title": article.title, "url": article.url},
-            "comments": comments,
-            "total": len(comments),
-            # For the embed's form: the most characters each field takes.
-            "limits": COMMENT_LIMITS,
-        }
-        return current_app.json.dumps(payload).encode()
+    Rendered once per thread version. Returns the article as read with the comments, the
+    thread version they were read at (the cache key), and the fragment.
+    """
+    cache = services().render_cache
+    cached = cache.get(("html", article.id, article.thread_version, page))
+    if isinstance(cached, str):
+        return article, article.thread_version, cached
+    read = _read(article, page)
+    rows, still_open = thread_rows(build_thread(read.comments))
+    html = render_template(
+        "public/_thread.html",
+        rows=rows,
+        still_open=still_open,
+        page=page,
+        next_after=read.next_after,
+        total=read.total,
+    )
+    cache.put(("html", article.id, read.version, page), html)
+    return read.article, read.version, html
 
-    body: bytes = services().render_cache.get(("json", article.id, article.thread_version), render)
-    return body
+
+def thread_json(article: Article, page: PageRequest) -> tuple[int, bytes]:
+    """A page of the thread as the API's JSON body, serialised once per thread version.
+
+    Returns the thread version the comments were read at (the ETag) and the body.
+    """
+    cache = services().render_cache
+    cached = cache.get(("json", article.id, article.thread_version, page))
+    if isinstance(cached, bytes):
+        return article.thread_version, cached
+    read = _read(article, page)
+    heading = read.article
+    payload = {
+        "article": {"slug": heading.slug, "title": heading.title, "url": heading.url},
+        "comments": [public_comment(comment) for comment in read.comments],
+        "total": read.total,
+        "next_after": read.next_after,
+        # For the embed's form: the most characters each field takes.
+        "limits": COMMENT_LIMITS,
+    }
+    body: bytes = current_app.json.dumps(payload).encode()
+    cache.put(("json", article.id, read.version, page), body)
+    return read.version, body

@@ -139,6 +139,9 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         ),
         # Moderator labels gathered before the site's spam model learns a new version.
         "TERTULIA_SPAM_LEARN_BATCH": int(environ.get("TERTULIA_SPAM_LEARN_BATCH", "20")),
+        # Seconds a request waits to connect to the database, or for SQLite's write lock,
+        # before it is answered 503 (Retry-After) instead of holding the worker.
+        "TERTULIA_DATABASE_TIMEOUT": float(environ.get("TERTULIA_DATABASE_TIMEOUT", "5")),
         "TERTULIA_TRUSTED_PROXIES": int(environ.get("TERTULIA_TRUSTED_PROXIES", "0")),
         # The path the site is served under (as gunicorn reads it), e.g. /comments. Without a
         # trusted proxy, a script root claimed by the request is never taken.
@@ -171,6 +174,11 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         # The largest export file an admin may upload to import (the command line has no limit).
         "TERTULIA_IMPORT_MAX_MB": int(environ.get("TERTULIA_IMPORT_MAX_MB", "512")),
+        # The bundled model files; unset means the ones shipped with the code.
+        "TERTULIA_LANGUAGE_MODEL": environ.get("TERTULIA_LANGUAGE_MODEL") or None,
+        "TERTULIA_SPAM_MODEL": environ.get("TERTULIA_SPAM_MODEL") or None,
+        # Rendered threads and pages each worker keeps, in megabytes (least recently used go).
+        "TERTULIA_RENDER_CACHE_MB": float(environ.get("TERTULIA_RENDER_CACHE_MB", "16")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

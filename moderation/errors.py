@@ -10,16 +10,25 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
     NotFound,
+    ServiceUnavailable,
     TooManyRequests,
     UnprocessableEntity,
 )
 
-from moderation.extensions import db
+from moderation import messages
+from moderation.extensions import (
+    RETRY_AFTER,
+    database_unreachable,
+    db,
+    driver_message,
+    storage_read_only,
+)
 from moderation.inputs import RefusedInput
 from moderation.pipeline import UnknownArticle
 from moderation.ratelimit import RateLimited
@@ -43,9 +52,32 @@ def as_http_error(error: Exception) -> HTTPException:
     if isinstance(error, RefusedInput):
         refused = UnprocessableEntity if error.status == 422 else BadRequest
         return refused(" ".join(f"{field}: {text}" for field, text in error.errors.items()))
+    # Faults of the moment, not bugs: one clear log line, and 503 with Retry-After.
+    if (unwritable := storage_read_only(error)) is not None:
+        log.error(
+            "%s %s not saved: %s cannot be written (read-only or full)",
+            request.method,
+            request.path,
+            unwritable,
+        )
+        _roll_back()
+        return ServiceUnavailable(gettext(messages.READ_ONLY), retry_after=RETRY_AFTER)
+    if database_unreachable(error):
+        cause = driver_message(error)
+        log.error("%s %s failed: database unavailable: %s", request.method, request.path, cause)
+        _roll_back()
+        return ServiceUnavailable(gettext(messages.DATABASE_UNAVAILABLE), retry_after=RETRY_AFTER)
     log.exception("unhandled error on %s %s", request.method, request.path)
-    db.session.rollback()
+    _roll_back()
     return InternalServerError()
+
+
+def _roll_back() -> None:
+    """Undo the request's writes; with the database gone, there is nothing left to undo."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.debug("rollback failed", exc_info=True)
 
 
 def status_and_headers(error: HTTPException) -> tuple[int, list[tuple[str, str]]]:
@@ -62,7 +94,9 @@ def answer(error: Exception) -> Answer:
         message = http_error.description or http_error.name
         fields = error.errors if isinstance(error, RefusedInput) else {"request": message}
         return jsonify(errors=fields), status, headers
-    page = render_template("errors/error.html", error=http_error, status=status)
+    # A page about the database failing must not ask it who is signed in.
+    offline = status == ServiceUnavailable.code
+    page = render_template("errors/error.html", error=http_error, status=status, offline=offline)
     return page, status, headers
 
 

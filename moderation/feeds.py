@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from models import Article, Comment, CommentStatus
@@ -27,7 +27,7 @@ class Feed:
     etag: str
 
 
-def _newest(session: Session, article: Article | None) -> list[tuple[Comment, Article]]:
+def _newest(session: Session) -> list[tuple[Comment, Article]]:
     query = (
         select(Comment, Article)
         .join(Article, Comment.article_id == Article.id)
@@ -35,8 +35,6 @@ def _newest(session: Session, article: Article | None) -> list[tuple[Comment, Ar
         .order_by(Comment.published_at.desc(), Comment.id.desc())
         .limit(FEED_SIZE)
     )
-    if article is not None:
-        query = query.where(Comment.article_id == article.id)
     return [(comment, article) for comment, article in session.execute(query)]
 
 
@@ -46,13 +44,26 @@ def _updated(entries: list[tuple[Comment, Article]], default: datetime) -> datet
 
 
 def article_feed(session: Session, article: Article) -> Feed:
-    """The article's newest published comments; its ETag follows the thread's version."""
-    entries = _newest(session, article)
-    return Feed(
-        entries,
-        _updated(entries, article.created_at),
-        f"atom-{article.id}-{article.thread_version}",
+    """The article's newest published comments; its ETag follows the thread's version.
+
+    The version is read in the same statement as the comments, so an ETag always names one
+    body, even when a comment is published between this and the article's lookup.
+    """
+    query = (
+        select(Article.thread_version, Comment)
+        .select_from(Article)
+        .outerjoin(
+            Comment,
+            and_(Comment.article_id == Article.id, Comment.status == CommentStatus.APPROVED),
+        )
+        .where(Article.id == article.id)
+        .order_by(Comment.published_at.desc(), Comment.id.desc())
+        .limit(FEED_SIZE)
     )
+    rows = session.execute(query).all()
+    version = rows[0].thread_version if rows else article.thread_version
+    entries = [(comment, article) for _, comment in rows if comment is not None]
+    return Feed(entries, _updated(entries, article.created_at), f"atom-{article.id}-{version}")
 
 
 def site_feed(session: Session) -> Feed:
@@ -68,6 +79,6 @@ def site_feed(session: Session) -> Feed:
             func.min(Article.created_at),
         )
     ).one()
-    entries = _newest(session, None)
+    entries = _newest(session)
     default = oldest or datetime(2000, 1, 1)
     return Feed(entries, _updated(entries, default), f"atom-site-{articles}-{versions}")

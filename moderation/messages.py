@@ -32,3 +32,26 @@ TOO_MANY_SIGN_INS = N_("Too many sign-in attempts (%(limit)s). Please wait and t
 TOO_MANY_PASSWORD_TRIES = N_(
     "Too many tries at your current password (%(limit)s). Please wait and try again."
 )
+
+# Faults of the moment (answered 503): the reader's text is kept on the form.
+# The database cannot be reached (or is locked): nothing was stored.
+DATABASE_UNAVAILABLE = N_(
+    "Comments are unavailable for a moment: the server cannot reach its database. "
+    "Please try again in a minute."
+)
+# The instance folder (or the SQLite database in it) cannot be written: reading still works.
+READ_ONLY = N_(
+    "Comments cannot be sent just now: the server cannot write to its storage. "
+    "Your text is below; please send it again later."
+)
+READ_ONLY_ADMIN = N_(
+    "The server cannot write to its instance folder or database (%(problem)s): readers can "
+    "read, but no comment or decision can be saved. Fix the folder's permissions or free some "
+    "space."
+)
+# The banner admins and moderators see while a bundled model cannot be loaded.
+MODEL_UNAVAILABLE = N_(
+    "The %(name)s model could not be loaded (%(problem)s). New comments still arrive and wait "
+    "in the queue marked unclassified. Replace the model file and restart the server, then run "
+    "`flask comments reclassify`."
+)

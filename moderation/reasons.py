@@ -20,9 +20,11 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "language.undetermined": "Too little text to tell the language",
     "language.not_moderated": "Written in {language_name}, a language this site does not moderate",
     "language.failed": "Unclassified: the language detector failed (run `comments reclassify`)",
+    "language.unavailable": "Unclassified: the language model could not be loaded (see /readyz)",
     # spam summary
     "spam.score": "Spam score {score:.2f}: {verdict_label}",
     "spam.failed": "Unclassified: the spam classifier failed (run `comments reclassify`)",
+    "spam.unavailable": "Unclassified: the spam model could not be loaded (see /readyz)",
     # where links point
     "link.reference": (
         "Links to {domain}, a reference site (official, academic, encyclopaedia or this site)"

@@ -1,44 +1,210 @@
-"""Published threads: approved comments nested by reply, and a cache of their rendered forms."""
+"""Published threads: pages of approved comments nested by reply, and a cache of renderings."""
 
 from __future__ import annotations
 
+import enum
+import functools
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import (
+    Row,
+    Select,
+    Table,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from models import Article, Comment, CommentStatus
+from moderation.pipeline.submission import ValidationFailed
 
 # The only comment fields that leave the server. The email, and anything derived from it,
 # is deliberately absent; so are the client hash, user agent and moderation internals.
 PUBLIC_FIELDS = ("id", "parent_id", "author_name", "body", "body_html", "language", "created_at")
+
+DEFAULT_PAGE = 50  # top-level comments per page, each with all its replies
+MAX_PAGE = 200
+
+
+class Order(enum.StrEnum):
+    """Which conversations come first; replies always follow their parent, oldest first."""
+
+    OLDEST = "oldest"
+    NEWEST = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which page of a thread: `limit` top-level comments after the one with id `after`."""
+
+    order: Order = Order.OLDEST
+    after: int | None = None
+    limit: int = DEFAULT_PAGE
+
+    @classmethod
+    def parse(cls, args: Mapping[str, str]) -> PageRequest:
+        """The page a query string asks for; `ValidationFailed` names each bad parameter."""
+        errors: dict[str, str] = {}
+        order = args.get("order", Order.OLDEST.value)
+        if order not in Order.__members__.values():
+            errors["order"] = "Order must be 'oldest' or 'newest'."
+        after = args.get("after") or None
+        if after is not None and not (after.isascii() and after.isdigit() and len(after) < 12):
+            errors["after"] = "After must be the id of a comment of this thread."
+        limit = args.get("limit", str(DEFAULT_PAGE))
+        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit[:4]) <= MAX_PAGE):
+            errors["limit"] = f"Limit must be a number from 1 to {MAX_PAGE}."
+        if errors:
+            raise ValidationFailed(errors)
+        return cls(Order(order), int(after) if after else None, int(limit))
+
+    @classmethod
+    def for_readers(cls, args: Mapping[str, str]) -> PageRequest:
+        """The page a reader's link asks for (`order`, `after`); anything unreadable: the first."""
+        try:
+            return cls.parse({name: args[name] for name in ("order", "after") if name in args})
+        except ValidationFailed:
+            return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHeading:
+    """What a thread's page shows of its article, read with the comments."""
+
+    slug: str
+    title: str
+    url: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of a published thread, read in one statement so that all of it agrees.
+
+    `version` is the article's thread version in that same snapshot: the key of the render
+    cache and of the ETag. Reading it apart from the comments let a publication fall between
+    the two reads, and one ETag name two different bodies.
+    """
+
+    article: ArticleHeading
+    version: int
+    comments: list[Row[Any]]  # the page's top-level comments, each followed by its replies
+    total: int  # published comments in the whole thread
+    next_after: int | None  # `after` for the next page; None on the last one
 
 
 @dataclass(slots=True)
 class ThreadNode:
     """A published comment and its published replies."""
 
-    comment: Comment
+    comment: Any  # a row with the public fields
     replies: list[ThreadNode] = field(default_factory=list)
 
 
-def published_comments(session: Session, article: Article) -> list[Comment]:
-    """The article's approved comments, oldest first."""
-    query = (
-        select(Comment)
-        .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
-        .order_by(Comment.created_at, Comment.id)
+def read_page(session: Session, article_id: int, page: PageRequest) -> ThreadPage | None:
+    """A page of the article's published thread (None if the article is gone)."""
+    params = {"article": article_id, "after": page.after, "limit": page.limit + 1}
+    query = _page_query(page.order, page.after is not None)
+    rows = session.connection().execute(query, params).all()
+    if not rows:
+        return None
+    first = rows[0]
+    heading = ArticleHeading(first.slug, first.title, first.url, first.language_of_article)
+    found = [row for row in rows if row.id is not None]
+    roots = sorted(
+        (row for row in found if row.root_id == row.id),
+        key=lambda row: (row.created_at, row.id),
+        reverse=page.order is Order.NEWEST,
     )
-    return list(session.scalars(query))
+    next_after = None
+    if len(roots) > page.limit:  # one more than asked: there is a next page
+        roots = roots[: page.limit]
+        next_after = roots[-1].id
+    rank = {root.id: n for n, root in enumerate(roots)}
+    shown = sorted(
+        (row for row in found if row.root_id in rank),
+        key=lambda row: (rank[row.root_id], row.id != row.root_id, row.created_at, row.id),
+    )
+    return ThreadPage(heading, first.thread_version, shown, first.total, next_after)
 
 
-def build_thread(comments: Iterable[Comment]) -> list[ThreadNode]:
-    """Nest comments under their parents; a reply whose parent is not published stands alone."""
+@functools.cache
+def _page_query(order: Order, after: bool) -> Select[Any]:
+    """The statement for one kind of page, built once: roots, their replies, the article."""
+    articles = cast(Table, Article.__table__)
+    comments = cast(Table, Comment.__table__)
+    approved = CommentStatus.APPROVED
+    parent = comments.alias("parent")
+    # A reply whose parent is not published stands alone, as a conversation of its own.
+    is_root = or_(
+        comments.c.parent_id.is_(None),
+        ~exists().where(parent.c.id == comments.c.parent_id, parent.c.status == approved),
+    )
+    position = tuple_(comments.c.created_at, comments.c.id)
+    newest = order is Order.NEWEST
+    roots = select(comments.c.id).where(
+        comments.c.article_id == bindparam("article"), comments.c.status == approved, is_root
+    )
+    if after:
+        cursor = comments.alias("cursor")
+        mark = (
+            select(cursor.c.created_at, cursor.c.id)
+            .where(cursor.c.id == bindparam("after"), cursor.c.article_id == bindparam("article"))
+            .scalar_subquery()
+        )
+        roots = roots.where(position < mark if newest else position > mark)
+    ordering = (comments.c.created_at, comments.c.id)
+    roots_cte = (
+        roots.order_by(*(column.desc() if newest else column for column in ordering))
+        .limit(bindparam("limit"))
+        .cte("roots")
+    )
+    # UNION, not UNION ALL: parent links that loop (a damaged import) end instead of spinning.
+    tree = select(roots_cte.c.id, roots_cte.c.id.label("root_id")).cte("tree", recursive=True)
+    child = comments.alias("child")
+    tree = tree.union(
+        select(child.c.id, tree.c.root_id).where(
+            child.c.parent_id == tree.c.id, child.c.status == approved
+        )
+    )
+    shown = (
+        select(*(comments.c[name] for name in PUBLIC_FIELDS), tree.c.root_id)
+        .join_from(tree, comments, comments.c.id == tree.c.id)
+        .cte("shown")
+    )
+    total = (
+        select(func.count(comments.c.id))
+        .where(comments.c.article_id == articles.c.id, comments.c.status == approved)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            articles.c.thread_version,
+            articles.c.slug,
+            articles.c.title,
+            articles.c.url,
+            articles.c.language.label("language_of_article"),
+            total.label("total"),
+            shown,
+        )
+        .select_from(articles.outerjoin(shown, true()))
+        .where(articles.c.id == bindparam("article"))
+    )
+
+
+def build_thread(comments: Iterable[Any]) -> list[ThreadNode]:
+    """Nest comments under their parents; a reply whose parent is not shown stands alone."""
     nodes = {comment.id: ThreadNode(comment) for comment in comments}
     roots: list[ThreadNode] = []
     for node in nodes.values():
@@ -93,7 +259,7 @@ def _iso(moment: datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
-def public_comment(comment: Comment) -> dict[str, Any]:
+def public_comment(comment: Any) -> dict[str, Any]:
     """A comment as the public API shows it: only `PUBLIC_FIELDS`."""
     shown = {field: getattr(comment, field) for field in PUBLIC_FIELDS}
     shown["created_at"] = _iso(comment.created_at)
@@ -101,27 +267,40 @@ def public_comment(comment: Comment) -> dict[str, Any]:
 
 
 class RenderCache:
-    """A small LRU of rendered threads keyed by (kind, article id, thread version).
+    """An LRU of rendered threads and pages, bounded by the bytes it holds, not by entries.
 
-    The version lives in the database and changes with every publication, so each worker's cache
-    is correct without any cross-process invalidation: a stale key is simply never asked for again.
+    Keys start with the article id and its thread version. The version lives in the database
+    and changes with every publication, so each worker's cache is correct without any
+    cross-process invalidation: a stale key is simply never asked for again, and ages out.
     """
 
-    def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[Hashable, str | bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int, int], render: Callable[[], Any]) -> Any:
-        """The cached value for `key`, rendering and storing it on a miss."""
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> str | bytes | None:
+        """The value cached for `key`, if any."""
         with self._lock:
-            if key in self._entries:
+            found = self._entries.get(key)
+            if found is not None:
                 self._entries.move_to_end(key)
-                return self._entries[key]
-        value = render()
+            return found
+
+    def put(self, key: Hashable, value: str | bytes) -> None:
+        """Keep `value` for `key`, unless it alone would take more than the whole cache."""
+        size = sys.getsizeof(value)
+        if size > self.max_bytes:
+            return  # one huge thread must not empty the cache of every other
         with self._lock:
+            if (previous := self._entries.pop(key, None)) is not None:
+                self.bytes -= sys.getsizeof(previous)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return value
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.bytes -= sys.getsizeof(evicted)

@@ -50,13 +50,15 @@ def import_checked(
         db.session,
         source_format,
         label,
-        detector=shared.detector,
+        # Without the language model, decided comments come in with no language.
+        detector=shared.classifiers.language.available(),
         classify=shared.intake.reclassify,
         learn=learn,
     )
     report = importer.run(imports.read(source_format, path), progress)
-    if learn and report.labels:
-        learning.learn(db.session, shared.spam_models, batch=1, force=True)
+    # The labels are stored either way: without the spam model, the next round learns them.
+    if learn and report.labels and (models := shared.classifiers.spam.available()):
+        learning.learn(db.session, models, batch=1, force=True)
     audit.record(db.session, actor, "site.import", label, report.as_dict())
     db.session.commit()
     return report

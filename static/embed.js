@@ -21,7 +21,8 @@
       sending: "Sending…", pending: "Thank you! Your comment is awaiting moderation.",
       published: "Thank you! Your comment is published.",
       unreachable: "The comment server could not be reached. Your text is still here.",
-      unavailable: "Comments could not be loaded."
+      busy: "Comments cannot be saved just now. Your text is still here: please send it again in a minute.",
+      unavailable: "Comments could not be loaded.", more: "More comments"
     },
     es: {
       comments: "Comentarios", none: "Aún no hay comentarios. Sé la primera persona en comentar.",
@@ -31,7 +32,8 @@
       pending: "¡Gracias! Tu comentario espera moderación.",
       published: "¡Gracias! Tu comentario está publicado.",
       unreachable: "No se pudo contactar el servidor de comentarios. Tu texto sigue aquí.",
-      unavailable: "No se pudieron cargar los comentarios."
+      busy: "Ahora no se pueden guardar comentarios. Tu texto sigue aquí: envíalo de nuevo en un minuto.",
+      unavailable: "No se pudieron cargar los comentarios.", more: "Más comentarios"
     },
     pt: {
       comments: "Comentários", none: "Ainda não há comentários. Seja a primeira pessoa a comentar.",
@@ -41,7 +43,8 @@
       pending: "Obrigado! Seu comentário aguarda moderação.",
       published: "Obrigado! Seu comentário foi publicado.",
       unreachable: "Não foi possível contatar o servidor de comentários. Seu texto continua aqui.",
-      unavailable: "Não foi possível carregar os comentários."
+      busy: "Agora não é possível salvar comentários. Seu texto continua aqui: envie de novo em um minuto.",
+      unavailable: "Não foi possível carregar os comentários.", more: "Mais comentários"
     }
   };
   var t = TEXTS[pageLanguage] || TEXTS.en;
@@ -100,15 +103,13 @@
       body.input.focus();
     }
 
-    function renderThread(comments) {
-      thread.textContent = "";
-      if (!comments.length) {
-        thread.appendChild(el("p", { "class": "tertulia-empty" }, [t.none]));
-        return;
-      }
-      var lists = { root: el("ol", { "class": "tertulia-comments" }) };
-      var published = {};
-      comments.forEach(function (comment) { published[comment.id] = true; });
+    // Pages of the thread: each holds whole conversations, so replies always find their parent
+    // on the page that brings them; "more" appends the next page.
+    var lists = { root: el("ol", { "class": "tertulia-comments" }) };
+    var more = el("button", { type: "button", "class": "tertulia-more", hidden: "" }, [t.more]);
+    var nextAfter = null;
+
+    function renderComments(comments) {
       comments.forEach(function (comment) {
         var reply = el("button", { type: "button", "class": "tertulia-link" }, [t.reply]);
         reply.addEventListener("click", function () { replyTo(comment); });
@@ -124,10 +125,21 @@
         ]);
         lists[comment.id] = el("ol", { "class": "tertulia-comments" });
         item.appendChild(lists[comment.id]);
-        var parent = comment.parent_id && published[comment.parent_id] ? lists[comment.parent_id] : lists.root;
-        parent.appendChild(item);
+        (lists[comment.parent_id] || lists.root).appendChild(item);
       });
-      thread.appendChild(lists.root);
+    }
+
+    function showPage(data, first) {
+      if (first) {
+        thread.textContent = "";
+        lists = { root: el("ol", { "class": "tertulia-comments" }) };
+        thread.appendChild(lists.root);
+        thread.appendChild(more);
+        if (!data.comments.length) thread.insertBefore(el("p", { "class": "tertulia-empty" }, [t.none]), lists.root);
+      }
+      renderComments(data.comments);
+      nextAfter = data.next_after;
+      more.hidden = nextAfter === null;
     }
 
     // The server says how long each field may be (one definition, also behind its own form).
@@ -137,14 +149,25 @@
       });
     }
 
-    function load() {
-      return fetch(api).then(function (response) {
+    function fetchPage(after) {
+      return fetch(api + (after === null ? "" : "?after=" + encodeURIComponent(after))).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
-      }).then(function (data) { applyLimits(data.limits); renderThread(data.comments); }, function () {
+      });
+    }
+
+    function load() {
+      return fetchPage(null).then(function (data) { applyLimits(data.limits); showPage(data, true); }, function () {
         thread.textContent = t.unavailable;
       });
     }
+
+    more.addEventListener("click", function () {
+      more.disabled = true;
+      fetchPage(nextAfter).then(function (data) { showPage(data, false); }, function () {
+        status.textContent = t.unavailable;
+      }).then(function () { more.disabled = false; });
+    });
 
     function showErrors(errors) {
       Object.keys(fields).forEach(function (key) {
@@ -176,6 +199,8 @@
             replying.hidden = true;
             status.textContent = answer.status === 201 ? t.published : t.pending;
             if (answer.status === 201) load();
+          } else if (answer.status === 503) {
+            showErrors({ request: t.busy });  // the database is out for a moment: nothing stored
           } else {
             showErrors(answer.data.errors || {});
           }

@@ -28,6 +28,7 @@ from moderation import create_app, migrations
 from moderation.config import database_url
 from moderation.extensions import db
 from tests.factories import Factory
+from tests.faults.outage import Outage
 from tests.package import wheel
 
 pytest_plugins = ("tests.sealing",)
@@ -132,6 +133,22 @@ def app_factory(tmp_path: Path, database_template: str) -> Iterator[Any]:
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         engine.dispose()
+
+
+@pytest.fixture
+def outage(app_factory: Any) -> Iterator[tuple[Flask, Outage]]:
+    """An application and the outage of its database (`with outage.during(): ...`).
+
+    Requests give up on the locked or unreachable database after 0.3 s (not 5).
+    """
+    if POSTGRES_URL is not None:
+        fault = Outage(POSTGRES_URL)
+        app = app_factory(DATABASE_URL=fault.url, TERTULIA_DATABASE_TIMEOUT=0.3)
+    else:
+        app = app_factory(TERTULIA_DATABASE_TIMEOUT=0.3)
+        fault = Outage(app.config["DATABASE_URL"])
+    yield app, fault
+    fault.close()
 
 
 @pytest.fixture

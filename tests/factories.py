@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from moderation.pipeline import fingerprint
 from moderation.pipeline.decisions import bump_thread
 
 _sequence = itertools.count(1)
+APPROVED = CommentStatus.APPROVED
 T = TypeVar("T")
 
 
@@ -83,6 +85,44 @@ class Factory:
         moderator = self.session.get_one(Moderator, moderator_id)
         moderator.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
         self.session.commit()
+
+    def thread(self, article: Article, roots: int, replies_each: int = 0) -> dict[int, list[int]]:
+        """`roots` published conversations ten minutes apart, each with a chain of published
+        replies (which may come after later roots) and one pending reply that must never
+        show; in one commit. Returns each root's id with its replies' ids, oldest first."""
+        start = utcnow() - timedelta(days=10)
+        conversations: dict[int, list[int]] = {}
+
+        def add(body: str, minutes: int, parent: int | None, status: CommentStatus) -> int:
+            moment = start + timedelta(minutes=minutes)
+            row = Comment(
+                article_id=article.id,
+                parent_id=parent,
+                author_name="Reader",
+                author_email="reader@example.org",
+                body=body,
+                body_html=render_markdown(body),
+                body_fingerprint=fingerprint(body),
+                language="es",
+                reasons=[],
+                status=status,
+                created_at=moment,
+                published_at=moment if status is CommentStatus.APPROVED else None,
+            )
+            self.session.add(row)
+            self.session.flush()
+            return row.id
+
+        for n in range(roots):
+            root = add(f"Root {n}", n * 10, None, CommentStatus.APPROVED)
+            chain = [root]
+            for k in range(replies_each):
+                chain.append(add(f"Reply {n}.{k}", n * 10 + 15 * (k + 1), chain[-1], APPROVED))
+            add(f"Pending {n}", n * 10 + 1, root, CommentStatus.PENDING)
+            conversations[root] = chain[1:]
+        bump_thread(self.session, article.id)
+        self.session.commit()
+        return conversations
 
     def _save(self, row: T) -> T:
         self.session.add(row)

@@ -20,8 +20,9 @@ from models import (
     URL_LENGTH,
     CommentStatus,
 )
+from moderation import messages
 from moderation.pipeline.submission import COMMENT_LIMITS
-from moderation.threads import PUBLIC_FIELDS
+from moderation.threads import DEFAULT_PAGE, MAX_PAGE, PUBLIC_FIELDS, Order
 
 VERSION = "1.0.0"
 JSON = "application/json"
@@ -117,7 +118,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "Thread": {
         "type": "object",
-        "required": ["article", "comments", "total", "limits"],
+        "description": "A page of the thread: `limit` top-level comments, each followed by all "
+        "its published replies (oldest first; `parent_id` nests them).",
+        "required": ["article", "comments", "total", "next_after", "limits"],
         "additionalProperties": False,
         "properties": {
             "article": {
@@ -131,7 +134,16 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "comments": {"type": "array", "items": _ref("PublicComment")},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Published comments in the whole thread, every page included.",
+            },
+            "next_after": {
+                "type": ["integer", "null"],
+                "description": "Pass it as `after` (with the same `order`) for the next page; "
+                "null on the last page.",
+            },
             "limits": {
                 "type": "object",
                 "description": "The most characters each field of a new comment takes.",
@@ -188,6 +200,12 @@ UNEXPECTED = _error(
         "request": "The server encountered an internal error and was unable to complete your "
         "request. Either the server is overloaded or there is an error in the application."
     },
+)
+UNAVAILABLE = _error(
+    "The database cannot be reached or written just now; nothing was stored. Send the same "
+    "request again after `Retry-After` seconds.",
+    {"request": messages.DATABASE_UNAVAILABLE},
+    headers={"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
 )
 TOO_LARGE = _error(
     "The request is larger than 64 kB.",
@@ -285,14 +303,47 @@ PATHS: dict[str, Any] = {
                     },
                 ),
                 "500": UNEXPECTED,
+                "503": UNAVAILABLE,
             },
         },
         "get": {
-            "summary": "List an article's published comments",
-            "description": "Oldest first; replies carry `parent_id`. Send the `ETag` back in "
-            "`If-None-Match` for a `304` until the thread changes.",
+            "summary": "List a page of an article's published comments",
+            "description": "A page holds `limit` top-level comments, oldest or newest first, "
+            "each followed by all its published replies (oldest first; `parent_id` nests them). "
+            "Follow `next_after` for the next page. Send the `ETag` back in `If-None-Match` for "
+            "a `304` until the thread changes.",
             "parameters": [
                 SLUG,
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "Top-level comments per page.",
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_PAGE,
+                        "default": DEFAULT_PAGE,
+                    },
+                },
+                {
+                    "name": "after",
+                    "in": "query",
+                    "required": False,
+                    "description": "The `next_after` of the previous page: this page starts "
+                    "after that comment. An id no longer in the thread gives an empty page.",
+                    "schema": {"type": "integer", "minimum": 1},
+                },
+                {
+                    "name": "order",
+                    "in": "query",
+                    "required": False,
+                    "schema": {
+                        "type": "string",
+                        "enum": [order.value for order in Order],
+                        "default": Order.OLDEST.value,
+                    },
+                },
                 {
                     "name": "If-None-Match",
                     "in": "header",
@@ -325,14 +376,20 @@ PATHS: dict[str, Any] = {
                                     }
                                 ],
                                 "total": 1,
+                                "next_after": None,
                                 "limits": COMMENT_LIMITS,
                             },
                         }
                     },
                 },
                 "304": {"description": "Not modified since the `ETag` sent."},
+                "400": _error(
+                    "A paging parameter is not valid.",
+                    {"limit": f"Limit must be a number from 1 to {MAX_PAGE}."},
+                ),
                 "404": NO_ARTICLE,
                 "500": UNEXPECTED,
+                "503": UNAVAILABLE,
             },
         },
         "options": PREFLIGHT,
@@ -403,6 +460,7 @@ PATHS: dict[str, Any] = {
                     "One message per invalid field.", {"title": "Give the article's title."}
                 ),
                 "500": UNEXPECTED,
+                "503": UNAVAILABLE,
             },
         },
         "options": PREFLIGHT,

@@ -17,6 +17,7 @@ from moderation.extensions import db
 from moderation.inputs import RefusedInput, json_body
 from moderation.pipeline import ValidationFailed, validate
 from moderation.services import services
+from moderation.threads import PageRequest
 
 bp = Blueprint("api", __name__)
 
@@ -62,11 +63,17 @@ def post_comment(slug: str) -> tuple[Response, int]:
 
 
 @bp.get("/articles/<slug>/comments")
-def list_comments(slug: str) -> BaseResponse:
-    """The article's published comments, oldest first, with only the public fields."""
+def list_comments(slug: str) -> BaseResponse | tuple[Response, int]:
+    """A page of the article's published thread (`limit`, `after`, `order`), public fields only."""
+    try:
+        page = PageRequest.parse(request.args)
+    except ValidationFailed as failed:
+        article_or_404(slug)
+        return _errors(failed.errors, 400)
     article = article_or_404(slug)
-    response = Response(thread_json(article), mimetype="application/json")
-    response.set_etag(f"{article.id}-{article.thread_version}")
+    version, body = thread_json(article, page)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(f"{article.id}-{version}")
     return response.make_conditional(request)
 
 

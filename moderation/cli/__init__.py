@@ -17,8 +17,10 @@ from moderation import audit, management, migrations, readers
 from moderation.config import parse_languages, site_languages
 from moderation.demo import seed
 from moderation.extensions import db
+from moderation.language import site_codes
 from moderation.pipeline import ValidationFailed
-from moderation.services import detector_for, services
+from moderation.pipeline.classifiers import detector_for
+from moderation.services import services
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 articles_cli = AppGroup("articles", help="Articles open for comments.")
@@ -195,9 +197,13 @@ def comments_forget(email: str) -> None:
 def language_detect(source: TextIO, languages: str | None) -> None:
     """Print the language of each line of SOURCE (stdin by default); `und` when undecided."""
     try:
-        detector = detector_for(parse_languages(languages) if languages else site_languages())
+        codes = site_codes(parse_languages(languages) if languages else site_languages())
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--languages") from error
+    try:
+        detector = detector_for(codes, services().classifiers.language_model)
+    except Exception as error:  # the model file is missing or corrupt
+        raise click.ClickException(f"the language model is unavailable: {error}") from error
     # No context priors here: a line of a file has no article and no page language.
     out = [detector.detect(line.rstrip("\r\n")).code for line in source]
     click.echo("\n".join(out) + ("\n" if out else ""), nl=False)

@@ -8,16 +8,24 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
-from moderation.language.model import Vector, WordLetterModel
+from moderation.language.model import DEFAULT_PATH, Vector, WordLetterModel
 from moderation.language.reference import SeededLangdetect
 from moderation.language.text import is_latin, tokens
 
 log = logging.getLogger(__name__)
 
-__all__ = ["KNOWN_LANGUAGES", "LanguageDetector", "LanguageResult", "language_name"]
+__all__ = [
+    "DEFAULT_PATH",
+    "KNOWN_LANGUAGES",
+    "LanguageDetector",
+    "LanguageResult",
+    "language_name",
+    "site_codes",
+]
 
 UNDETERMINED = "und"
 NAMES = {
@@ -69,9 +77,9 @@ def language_name(code: str) -> str:
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _model() -> WordLetterModel:
-    return WordLetterModel()
+@lru_cache(maxsize=4)
+def _model(path: Path) -> WordLetterModel:
+    return WordLetterModel(path)
 
 
 @lru_cache(maxsize=1)
@@ -84,10 +92,10 @@ def _profiles(languages: tuple[str, ...]) -> SeededLangdetect:
     return SeededLangdetect(languages)
 
 
-def _load_shared() -> tuple[WordLetterModel, SeededLangdetect]:
+def _load_shared(path: Path) -> tuple[WordLetterModel, SeededLangdetect]:
     # lru_cache alone would let two cold threads each build a model; the lock makes it one.
     with _LOCK:
-        return _model(), _all_profiles()
+        return _model(path), _all_profiles()
 
 
 def _tie_breaker(languages: tuple[str, ...]) -> SeededLangdetect | None:
@@ -107,20 +115,26 @@ def _softmax(scores: Vector) -> Vector:
     return result
 
 
+def site_codes(languages: Sequence[str]) -> tuple[str, ...]:
+    """The codes of a site's languages, checked; raises ValueError for an unknown one."""
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in languages))
+    unknown = [code for code in codes if code not in KNOWN_LANGUAGES]
+    if unknown or not codes:
+        raise ValueError(
+            f"unknown language code(s) {unknown or list(languages)}; "
+            f"known: {', '.join(KNOWN_LANGUAGES)}"
+        )
+    return codes
+
+
 class LanguageDetector:
     """Detects the language of comments for a site that moderates `languages`; thread safe."""
 
-    def __init__(self, languages: Sequence[str]) -> None:
-        codes = tuple(dict.fromkeys(code.strip().lower() for code in languages))
-        unknown = [code for code in codes if code not in KNOWN_LANGUAGES]
-        if unknown or not codes:
-            raise ValueError(
-                f"unknown language code(s) {unknown or list(languages)}; "
-                f"known: {', '.join(KNOWN_LANGUAGES)}"
-            )
+    def __init__(self, languages: Sequence[str], model_path: Path = DEFAULT_PATH) -> None:
+        codes = site_codes(languages)
         self.languages: tuple[str, ...] = codes
         # langdetect over every profile it ships: names languages this site's model lacks.
-        self._model, self._langdetect_all = _load_shared()
+        self._model, self._langdetect_all = _load_shared(model_path)
         self._site = np.array([self._model.languages.index(code) for code in codes])
         self._column = {code: i for i, code in enumerate(self._model.languages)}
         self._tie_breaker = _tie_breaker(codes)

@@ -24,16 +24,16 @@ from models import (
     utcnow,
 )
 from moderation import messages
-from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
 from moderation.pipeline.checks import (
+    CheckResult,
     LanguageVerdict,
     SpamVerdict,
     check_language,
     check_spam,
 )
+from moderation.pipeline.classifiers import Classifiers, ModelUnavailable
 from moderation.pipeline.decisions import bump_thread
-from moderation.pipeline.learning import SiteModels
 from moderation.pipeline.submission import Submission, ValidationFailed, storable
 from moderation.ratelimit import RateLimit, RateLimited, count_alone
 from moderation.spam import SpamContext, Verdict
@@ -63,6 +63,16 @@ def hash_client_ip(key: bytes, address: str | None) -> str | None:
     # An IPv6 client rotates addresses inside its /64; keying on the network keeps velocity honest.
     network = ip if ip.version == 4 else ipaddress.ip_network(f"{ip}/64", strict=False)
     return hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _unavailable_language() -> LanguageVerdict:
+    result = CheckResult("language", "language.unavailable", flag=True, unclassified=True)
+    return LanguageVerdict("und", None, True, result)
+
+
+def _unavailable_spam() -> SpamVerdict:
+    result = CheckResult("spam", "spam.unavailable", flag=True, unclassified=True)
+    return SpamVerdict(None, None, None, (result,))
 
 
 class UnknownArticle(LookupError):
@@ -137,8 +147,7 @@ class Classification:
 class Intake:
     """Turns a validated submission into a stored comment with its status and reasons."""
 
-    detector: LanguageDetector
-    spam_models: SiteModels
+    classifiers: Classifiers
     # None: use the threshold recommended with the model.
     spam_threshold: float | None
     ip_key: bytes
@@ -287,7 +296,7 @@ class Intake:
             comment.body,
             comment.page_language,
             SpamContext(),
-            self.spam_models.active_uid(session),
+            self._active_spam_version(session),
         )
         if any_unclassified(classification.reasons):
             return False
@@ -306,9 +315,17 @@ class Intake:
         spam_context: SpamContext,
         spam_version_uid: str | None,
     ) -> Classification:
-        """Run the language and spam checks and decide the initial status."""
+        """Run the language and spam checks and decide the initial status.
+
+        A model that could not be loaded leaves its check unclassified, as a failing one does.
+        """
         priors = tuple(code for code in (article.language, page_language) if code)
-        language = check_language(self.detector, body, priors)
+        try:
+            detector = self.classifiers.language.get()
+        except ModelUnavailable:
+            language = _unavailable_language()
+        else:
+            language = check_language(detector, body, priors)
         context = dataclasses.replace(
             spam_context,
             article_language=article.language,
@@ -316,7 +333,10 @@ class Intake:
             article_topic=article.topic,
             site_domains=article.domains + self.reference_domains,
         )
-        model = self.spam_models.model_for(session, spam_version_uid)
+        try:
+            model = self.classifiers.spam.get().model_for(session, spam_version_uid)
+        except ModelUnavailable:
+            return Classification(language, _unavailable_spam(), CommentStatus.PENDING)
         threshold = model.threshold if self.spam_threshold is None else self.spam_threshold
         spam = check_spam(model, body, context, threshold)
         return Classification(
@@ -324,6 +344,10 @@ class Intake:
             spam=spam,
             status=self._initial_status(spam.verdict, language),
         )
+
+    def _active_spam_version(self, session: Session) -> str | None:
+        models = self.classifiers.spam.available()
+        return models.active_uid(session) if models is not None else None
 
     def _initial_status(self, verdict: Verdict | None, language: LanguageVerdict) -> CommentStatus:
         if verdict is Verdict.SPAM:

@@ -17,7 +17,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
 from werkzeug.formparser import parse_form_data
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -30,6 +30,7 @@ from moderation.inputs import RefusedInput
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.pipeline.submission import parse_id, unstorable_shown
 from moderation.services import services
+from moderation.threads import PageRequest
 
 bp = Blueprint("public", __name__)
 
@@ -45,50 +46,60 @@ def render_article(
     article: Article,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    status: int = 200,
     token: str | None = None,
+    page: PageRequest | None = None,
 ) -> tuple[str, int]:
-    """The article page with its thread; `form` and `errors` refill a rejected submission."""
-    page = render_template(
+    """The article page with a page of its thread; `form` and `errors` refill a rejected
+    submission. Returns the page and the thread version it shows."""
+    shown, version, thread = thread_html(article, page or PageRequest())
+    html = render_template(
         "public/article.html",
-        article=article,
-        thread=thread_html(article),
+        article=shown,
+        thread=thread,
         form=form or {},
         errors=errors or {},
         token=token or generate_csrf(),
     )
-    return page, status
+    return html, version
 
 
 @bp.get("/articles/<slug>")
 def article(slug: str) -> tuple[str, int]:
-    """An article's published thread and the comment form (`?reply_to=ID` fills reply-to)."""
+    """An article, a page of its published thread (`?order=newest`, `?after=ID` for the next
+    page) and the comment form (`?reply_to=ID` fills reply-to)."""
     article = article_or_404(slug)
+    page = PageRequest.for_readers(request.args)
     reply_to = parse_id(request.args.get("reply_to", ""))
     # A reply-to field, a moderator's menu or a message to show makes the page this visitor's
     # own. (Flask keeps the messages it takes from the session for the page's template.)
     if reply_to or current_moderator() is not None or get_flashed_messages():
-        return render_article(article, {"parent_id": str(reply_to or "")})
+        return render_article(article, {"parent_id": str(reply_to or "")}, page=page)[0], 200
     # What every anonymous reader sees is the same page but for the token: render it once per
-    # thread version and script root (its links start with it), and put the token in between.
-    before, after = services().render_cache.get(
-        (f"page {request.script_root}", article.id, article.thread_version),
-        lambda: split_at_token(article),
-    )
+    # thread version, page and script root (its links start with it), and put the token between
+    # its two halves.
+    cache = services().render_cache
+    key = ("page", article.id, article.thread_version, page, request.script_root)
+    before, after = cache.get((*key, "before")), cache.get((*key, "after"))
+    if not (isinstance(before, str) and isinstance(after, str)):
+        before, after, version = split_at_token(article, page)
+        stored = ("page", article.id, version, page, request.script_root)
+        cache.put((*stored, "before"), before)
+        cache.put((*stored, "after"), after)
     return before + generate_csrf() + after, 200
 
 
-def split_at_token(article: Article) -> tuple[str, str]:
-    """The anonymous article page in two parts, around where the visitor's token goes.
+def split_at_token(article: Article, page: PageRequest) -> tuple[str, str, int]:
+    """The anonymous article page in two parts, around where the visitor's token goes, and
+    the thread version it shows.
 
     The page is rendered with a random stand-in for the token and cut there once: comments can
     say anything, but not a value drawn after they were published. Nothing searches the page
     for the visitor's request.
     """
     slot = secrets.token_hex(16)
-    page, _ = render_article(article, token=slot)
-    before, after = page.split(slot)
-    return before, after
+    html, version = render_article(article, token=slot, page=page)
+    before, after = html.split(slot)
+    return before, after, version
 
 
 def typed_fields() -> dict[str, str]:
@@ -127,7 +138,7 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         )
         comment = services().intake.submit(db.session, slug, submission)
     except ValidationFailed as failed:
-        return render_article(article_or_404(slug), typed_fields(), failed.errors, status=422)
+        return render_article(article_or_404(slug), typed_fields(), failed.errors)[0], 422
     if comment.status is CommentStatus.APPROVED:
         flash("Thank you! Your comment is published.", "success")
         anchor = f"comment-{comment.id}"
@@ -143,7 +154,9 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
 
     Refusals are the guards (the CSRF token, the rate limits, the request's size and
     characters) and an unknown article; any other HTTP error is answered as everywhere else,
-    and so is every error of the other pages. Flask asks a blueprint's handler first.
+    and so is every error of the other pages. Flask asks a blueprint's handler first. When the
+    database cannot be reached or written (503), the form comes back on a page that needs
+    nothing from it.
     """
     passes = isinstance(error, HTTPException) and not isinstance(
         error, CSRFError | RequestEntityTooLarge
@@ -153,7 +166,18 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
     http_error = errors.as_http_error(error)  # an unexpected error is logged and rolled back here
     status, headers = errors.status_and_headers(http_error)
     typed = typed_fields()
-    article = find_article(str((request.view_args or {}).get("slug")))
+    slug = str((request.view_args or {}).get("slug"))
+    if isinstance(http_error, ServiceUnavailable):
+        page = render_template(
+            "public/unsaved.html",
+            slug=slug,
+            form=typed,
+            message=http_error.description,
+            token=generate_csrf(),
+            offline=True,
+        )
+        return page, status, headers
+    article = find_article(slug)
     if article is None:
         # Nowhere to show the form: an error page that still holds the text.
         message = None
@@ -171,5 +195,5 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
         field_errors = {"form": "Your session expired before you sent this. Please send it again."}
     else:
         field_errors = {"form": http_error.description or http_error.name}
-    page, _ = render_article(article, typed, field_errors, status=status)
+    page, _ = render_article(article, typed, field_errors)
     return page, status, headers

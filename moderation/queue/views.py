@@ -29,10 +29,12 @@ bp = Blueprint("queue", __name__)
 def model() -> str:
     """The site's spam model: its learned versions, their verdicts, and rollback for admins."""
     shared = services()
+    models = shared.classifiers.spam.available()
     return render_template(
         "queue/model.html",
         versions=learning.versions(db.session),
-        active=shared.spam_models.active(db.session),
+        # None when the bundled model could not be loaded: the page says so (a banner).
+        active=models.active(db.session) if models is not None else None,
         waiting=learning.waiting_labels(db.session),
         batch=shared.learn_batch,
         moderator=signed_in_moderator(),
@@ -162,8 +164,10 @@ def bulk() -> BaseResponse:
 def _learn() -> None:
     """Let the spam model learn from the decisions just taken, once enough have gathered."""
     shared = services()
+    if (models := shared.classifiers.spam.available()) is None:
+        return  # the labels wait: the first round after the model is back learns them all
     outcome = learning.learn_quietly(
-        db.session, shared.spam_models, shared.learn_batch, shared.intake.spam_threshold
+        db.session, models, shared.learn_batch, shared.intake.spam_threshold
     )
     if outcome is not None and outcome.version.promoted:
         flash(f"The spam filter learned from {outcome.learned} decisions.", "info")

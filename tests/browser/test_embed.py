@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -10,30 +11,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from models import BODY_LENGTH, Comment, CommentStatus
 from moderation.extensions import db
+from moderation.threads import DEFAULT_PAGE
 from tests.browser.conftest import needs_chromium
 from tests.factories import Factory
+from tests.faults.outage import Outage
 
 pytestmark = needs_chromium
 
 
-@pytest.fixture
-def sites(app_factory: Any, tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    """A news site on one origin embedding Tertulia served from another."""
+@contextlib.contextmanager
+def embedding(app: Flask, tmp_path: Path) -> Iterator[str]:
+    """A news site on one origin embedding `app`, served from another; yields the page URL."""
     news = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0),
         functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path)),
     )
-    news_origin = f"http://127.0.0.1:{news.server_port}"
-    app = app_factory(TERTULIA_EMBED_ORIGINS=(news_origin,))
-    with app.app_context():
-        factory = Factory(db.session)
-        article = factory.article(slug="presupuesto", language="es")
-        factory.comment(article, body="Un comentario *publicado*", status=CommentStatus.APPROVED)
+    app.config["TERTULIA_EMBED_ORIGINS"] = (f"http://127.0.0.1:{news.server_port}",)
     tertulia = make_server("localhost", 0, app, threaded=True)
     (tmp_path / "nota.html").write_text(
         '<!doctype html><html lang="es"><head>'
@@ -48,10 +47,24 @@ def sites(app_factory: Any, tmp_path: Path) -> Iterator[tuple[str, Any]]:
     threads = [threading.Thread(target=server.serve_forever, daemon=True) for server in servers]
     for thread in threads:
         thread.start()
-    yield f"{news_origin}/nota.html", app
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    try:
+        yield f"http://127.0.0.1:{news.server_port}/nota.html"
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def sites(app_factory: Any, tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """The embedding page and the application, with one published comment."""
+    app = app_factory()
+    with app.app_context():
+        factory = Factory(db.session)
+        article = factory.article(slug="presupuesto", language="es")
+        factory.comment(article, body="Un comentario *publicado*", status=CommentStatus.APPROVED)
+    with embedding(app, tmp_path) as page_url:
+        yield page_url, app
 
 
 def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any]) -> None:
@@ -93,3 +106,56 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
         stored = db.session.scalar(select(Comment).where(Comment.author_name == "Lucía"))
         assert stored is not None and stored.status is CommentStatus.PENDING
         assert stored.page_language == "es" and stored.parent_id is not None
+
+
+def test_the_embed_loads_more_comments_on_demand(
+    browser: Any, app_factory: Any, tmp_path: Path
+) -> None:
+    app = app_factory()
+    with app.app_context():
+        factory = Factory(db.session)
+        factory.thread(factory.article(slug="presupuesto", language="es"), DEFAULT_PAGE + 3)
+    with embedding(app, tmp_path) as page_url:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(page_url)
+            page.wait_for_selector(".tertulia-comment")
+            assert page.locator(".tertulia-comment").count() == DEFAULT_PAGE
+            page.click("text=Más comentarios")
+            page.wait_for_function(
+                f"document.querySelectorAll('.tertulia-comment').length === {DEFAULT_PAGE + 3}"
+            )
+            assert page.is_hidden(".tertulia-more")
+            assert page.inner_text(".tertulia-comment >> nth=-1").endswith(
+                f"Root {DEFAULT_PAGE + 2}"
+            )
+        finally:
+            context.close()
+
+
+def test_the_embed_keeps_the_text_while_the_database_is_out(
+    browser: Any, outage: tuple[Flask, Outage], tmp_path: Path
+) -> None:
+    app, fault = outage
+    with app.app_context():
+        Factory(db.session).article(slug="presupuesto", language="es")
+    with embedding(app, tmp_path) as page_url:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(page_url)
+            page.wait_for_selector(".tertulia-form")
+            page.fill("input[name=name]", "Lucía")
+            page.fill("input[name=email]", "lucia@example.org")
+            page.fill("textarea[name=body]", "Lo que escribí durante el corte")
+            with fault.during():
+                page.click(".tertulia-form button[type=submit]")
+                page.wait_for_selector("text=Ahora no se pueden guardar comentarios")
+            assert page.input_value("textarea[name=body]") == "Lo que escribí durante el corte"
+            page.click(".tertulia-form button[type=submit]")
+            page.wait_for_selector("text=espera moderación")
+        finally:
+            context.close()
+    with app.app_context():
+        assert db.session.scalar(select(Comment.body)) == "Lo que escribí durante el corte"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 import moderation.language as language
 from moderation.language import LanguageDetector, LanguageResult
+from moderation.language.text import tokens
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = ("en", "es", "pt")
@@ -241,3 +243,20 @@ def test_unknown_site_language_is_refused() -> None:
         LanguageDetector(("en", "xx"))
     with pytest.raises(ValueError):
         LanguageDetector(())
+
+
+def test_the_stored_model_gives_the_recorded_answers() -> None:
+    # Recorded with the model before its storage changed (JSON, then arrays): every score the
+    # word + letter model gives, to the last bit, and every answer, must be what it was.
+    golden = json.loads((REPO / "tests" / "fixtures" / "language-golden.json").read_text("utf-8"))
+    detector = LanguageDetector(golden["site"])
+    model = detector._model
+    digest = hashlib.sha256()
+    for text in golden["texts"]:
+        if words := model.split(tokens(text)):
+            digest.update(model.token_scores(words).tobytes())
+    assert digest.hexdigest() == golden["token_scores_sha256"]
+    results = [detector.detect(text, priors=golden["priors"]) for text in golden["texts"]]
+    assert not any(result.failed for result in results)
+    # Recorded as (code, confidence, moderated, reason), before results could say `failed`.
+    assert [list(_as_tuple(result)[:4]) for result in results] == golden["answers"]
