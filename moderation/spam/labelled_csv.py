@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 
@@ -30,7 +31,9 @@ def read_labelled_csv(path: str | os.PathLike[str]) -> list[tuple[str, bool]]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise LabelledCsvError(f"{file}, line {line}: not UTF-8 text") from error
-    reader = csv.reader(content.splitlines(keepends=True), strict=True)
+    # Rows end at CR or LF only: str.splitlines() would also split inside a quoted text at
+    # U+2028, U+0085 or a form feed, which readers' comments may hold.
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
