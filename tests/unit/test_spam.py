@@ -509,10 +509,10 @@ def test_read_labelled_csv_accepts_both_label_styles(tmp_path: Path) -> None:
     ]
 
 
-def test_read_labelled_csv_keeps_unicode_line_separators_inside_a_row(tmp_path: Path) -> None:
+def test_read_labelled_csv_keeps_unicode_line_separators_inside_a_text(tmp_path: Path) -> None:
     text = "first\u2028second\x85third\x0cfourth"
-    path = _csv(tmp_path, f'text,label\n"{text}",ham\nbuy now,spam\n')
-    assert read_labelled_csv(path) == [(text, False), ("buy now", True)]
+    path = _csv(tmp_path, f'text,label\n{text},ham\n"{text}",spam\n')
+    assert read_labelled_csv(path) == [(text, False), (text, True)]
 
 
 @pytest.mark.parametrize(
