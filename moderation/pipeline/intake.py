@@ -33,7 +33,7 @@ from moderation.pipeline.checks import (
 )
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.learning import SiteModels
-from moderation.pipeline.submission import Submission, ValidationFailed
+from moderation.pipeline.submission import Problem, Submission, ValidationFailed
 from moderation.ratelimit import RateLimit, RateLimited
 from moderation.spam import SpamContext, Verdict
 from moderation.spam.destinations import normalise_domain
@@ -281,9 +281,9 @@ class Intake:
     def _check_parent(session: Session, article_id: int, parent_id: int) -> None:
         parent = session.get(Comment, parent_id)
         if parent is None or parent.article_id != article_id:
-            raise ValidationFailed({"parent_id": "There is no such comment on this article."})
+            raise ValidationFailed({"parent_id": Problem("not_found")})
         if parent.status is not CommentStatus.APPROVED:
-            raise ValidationFailed({"parent_id": "You can only reply to a published comment."})
+            raise ValidationFailed({"parent_id": Problem("not_published")})
 
     @functools.cached_property
     def _lookup_query(self) -> Select[Any]:
