@@ -70,7 +70,7 @@ def test_comment_is_moderated_by_keyboard_and_published(page: Any) -> None:
     page.fill("#email", "lucia.browser@example.org")
     page.fill("#body", "Un comentario *escrito* en el navegador.")
     page.click("button[type=submit]")
-    assert "awaiting moderation" in page.inner_text(".flash")
+    assert "espera moderación" in page.inner_text(".flash")  # the article is Spanish
     assert "escrito" not in page.inner_text("#comments")
 
     page.goto("/queue/")
@@ -95,7 +95,7 @@ def test_invalid_form_keeps_the_text_in_the_browser(page: Any) -> None:
     page.fill("#body", "Texto que no quiero perder")
     page.click("button[type=submit]")
     assert page.input_value("#body") == "Texto que no quiero perder"
-    assert "does not look like an email" in page.inner_text("#email-error")
+    assert "no parece una dirección de correo" in page.inner_text("#email-error")
 
 
 def test_bulk_select_all_and_apply(page: Any, factory: Factory, article: Article) -> None:
@@ -107,7 +107,7 @@ def test_bulk_select_all_and_apply(page: Any, factory: Factory, article: Article
     page.check("#select-all")
     page.select_option("select[name=action]", "reject")
     page.click(".bulk button[type=submit]")
-    assert "3 comment(s): rejected" in page.inner_text(".flash")
+    assert "3 comments rejected." in page.inner_text(".flash")
 
 
 def test_likely_spam_is_marked_filtered_and_sorted_with_reasons_in_words(
