@@ -176,7 +176,10 @@
     function showErrors(errors) {
       clearErrors();
       var items = el("ul");
-      Object.keys(errors).forEach(function (key) {
+      // In the form's order (the server's JSON keys come sorted), then whatever else.
+      var order = Object.keys(fields).filter(function (key) { return key in errors; })
+        .concat(Object.keys(errors).filter(function (key) { return !fields[key]; }));
+      order.forEach(function (key) {
         var target = fields[key];
         var entry;
         if (target) {

@@ -49,6 +49,13 @@ def read_out(html: str) -> str:
     return "\n".join(" ".join(part.split()) for part in parser.parts if part.strip())
 
 
+def forms(value: object) -> tuple[str, ...]:
+    """A catalog entry's id or string as its forms (one, or singular and plurals)."""
+    if isinstance(value, tuple | list):
+        return tuple(str(form) for form in value)
+    return (str(value or ""),)
+
+
 @functools.cache
 def english_fragments(code: str) -> tuple[str, ...]:
     """The English pieces of every message that `code` translates differently."""
@@ -58,8 +65,7 @@ def english_fragments(code: str) -> tuple[str, ...]:
     for message in catalog:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids, strings = forms(message.id), forms(message.string)
         for english in ids:
             if english in strings:
                 continue  # the same in both languages ("Spam", "Error %(status)s")

@@ -16,6 +16,7 @@ from flask import Flask
 
 from moderation import messages, reasons
 from moderation.i18n import LOCALES, supported
+from tests.english import forms
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "moderation" / "translations"
@@ -84,8 +85,7 @@ def test_named_params_match(code: str) -> None:
     # The tables of codes (reasons, messages) use {params}, which Babel does not check.
     wrong = []
     for message in catalog(code):
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids, strings = forms(message.id), forms(message.string)
         expected = set(BRACES.findall(ids[-1]))
         for translated in strings:
             if set(BRACES.findall(translated)) - expected or (
