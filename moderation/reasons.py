@@ -97,7 +97,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
 VERDICT_LABELS = {
     "spam": N_("spam folder"),
     "likely": N_("likely spam"),
-    "borderline": N_("borderline"),
+    "borderline": N_("borderline"),  # stored before likely spam began at the borderline
     "clean": N_("no concern"),
 }
 
