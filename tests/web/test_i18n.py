@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import Article, CommentStatus, Moderator
+from models import Article, CommentStatus, Moderator, ModeratorRole
 from moderation.extensions import db
 from moderation.pipeline import decide
 from tests.conftest import Auth, csrf_token
@@ -176,7 +176,7 @@ def seed_queue(factory: Factory) -> None:
     factory.comment(article, body="Otro comentario", parent_id=None, author_name="Carmen")
     factory.comment(article, body="Sin clasificar", spam_score=None, author_name="Bea")
     decided = factory.comment(article, body="Ya revisado", author_name="Dora")
-    moderator = factory.moderator(email="mod@example.org", languages="es")
+    moderator = factory.moderator(email="mod@example.org", languages="es", role=ModeratorRole.ADMIN)
     decide(factory.session, decided, CommentStatus.REJECTED, moderator, "all by this author")
     decide(factory.session, decided, CommentStatus.PENDING, None)
     factory.session.commit()
@@ -203,9 +203,15 @@ def test_a_moderator_who_chose_a_language_gets_every_queue_page_in_it(
         "/queue/rejected",
         "/queue/approved",
         "/queue/?q=nadie&language=fr",
+        "/queue/?likely=yes&order=score",
+        "/queue/?likely=no&order=likely",
         "/queue/model",
         "/account",
         "/account/password",
+        "/admin/articles",
+        "/admin/moderators",
+        "/admin/transfer",
+        "/admin/readers",
     ):
         page = client.get(path, headers=english_browser).get_data(as_text=True)
         assert f'<html lang="{code}">' in page, path
@@ -332,8 +338,6 @@ def test_the_embed_words_follow_article_page_browser_default(
 def test_the_admin_page_shows_the_whole_embed_snippet(
     client: FlaskClient, auth: Auth, factory: Factory
 ) -> None:
-    from models import ModeratorRole
-
     factory.article(slug="nota")
     factory.moderator(email="mod@example.org", role=ModeratorRole.ADMIN)
     auth.login()
