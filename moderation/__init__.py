@@ -149,13 +149,22 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
-    """Names every template may use: the signed-in moderator, the limits every form announces."""
+    """Names every template may use: the signed-in moderator, the limits every form announces,
+    and words, dates and numbers in the page's language."""
+    from moderation import i18n, messages
     from moderation.auth.session import current_moderator
     from moderation.reasons import describe, reason_text
 
     app.jinja_env.globals["current_moderator"] = current_moderator
     app.jinja_env.filters["reason_text"] = reason_text
-    app.jinja_env.globals["describe"] = describe
+    app.jinja_env.globals.update(
+        describe=describe,
+        status_label=messages.status_label,
+        folder_label=messages.folder_label,
+        action_label=messages.action_label,
+        decision_reason=messages.decision_reason,
+    )
+    i18n.register(app)  # dates and numbers in the page's language; Content-Language
     app.context_processor(form_rules)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from models import Article
+from models import Article, Comment, CommentStatus
 from moderation.extensions import db
 from moderation.management import valid_slug
 from moderation.pipeline import COMMENT_LIMITS, UnknownArticle
@@ -28,14 +28,27 @@ def article_or_404(slug: str) -> Article:
     return article
 
 
-def thread_html(article: Article) -> str:
-    """The published thread as an HTML fragment, rendered once per thread version."""
+def published_comment(article: Article, comment_id: int) -> Comment | None:
+    """The published comment `comment_id` of `article` (the one a reader replies to), or None."""
+    return db.session.scalar(
+        select(Comment).where(
+            Comment.id == comment_id,
+            Comment.article_id == article.id,
+            Comment.status == CommentStatus.APPROVED,
+        )
+    )
+
+
+def thread_html(article: Article, locale: str) -> str:
+    """The published thread as an HTML fragment in `locale` (the current request's language),
+    rendered once per thread version and language."""
 
     def render() -> str:
         rows, still_open = thread_rows(build_thread(published_comments(db.session, article)))
         return render_template("public/_thread.html", rows=rows, still_open=still_open)
 
-    html: str = services().render_cache.get(("html", article.id, article.thread_version), render)
+    key = ("html", article.id, article.thread_version, locale)
+    html: str = services().render_cache.get(key, render)
     return html
 
 

@@ -101,7 +101,7 @@ def public_comment(comment: Comment) -> dict[str, Any]:
 
 
 class RenderCache:
-    """A small LRU of rendered threads keyed by (kind, article id, thread version).
+    """A small LRU of rendered threads keyed by (kind, article id, thread version[, language]).
 
     The version lives in the database and changes with every publication, so each worker's cache
     is correct without any cross-process invalidation: a stale key is simply never asked for again.
@@ -109,10 +109,10 @@ class RenderCache:
 
     def __init__(self, size: int = 512) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+        self._entries: OrderedDict[tuple[str | int, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int, int], render: Callable[[], Any]) -> Any:
+    def get(self, key: tuple[str | int, ...], render: Callable[[], Any]) -> Any:
         """The cached value for `key`, rendering and storing it on a miss."""
         with self._lock:
             if key in self._entries:

@@ -17,6 +17,7 @@ from moderation import audit, management, migrations, readers
 from moderation.config import parse_languages, site_languages
 from moderation.demo import seed
 from moderation.extensions import db
+from moderation.messages import field_messages
 from moderation.pipeline import ValidationFailed
 from moderation.services import detector_for, services
 
@@ -79,7 +80,7 @@ def db_downgrade(revision: str, force: bool) -> None:
 
 
 def _refused(failed: ValidationFailed) -> click.ClickException:
-    return click.ClickException(" ".join(failed.errors.values()))
+    return click.ClickException(" ".join(field_messages(failed).values()))
 
 
 @articles_cli.command("add")
