@@ -36,6 +36,10 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "link.messaging": "Links to {domain}, a messaging service often used by scams",
     "link.learned_spam": "Links to {domain}, which moderators here marked as spam before",
     "link.anchor": "Contains an HTML link with its own text, as link-building tools post",
+    "link.bare": (
+        "Little more than a link to the front page or a profile at {domain}, not to "
+        "something to read"
+    ),
     # contacts
     "contact.email": "Gives an email address at {domain}",
     "contact.phone": (
