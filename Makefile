@@ -30,7 +30,8 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file \
 		--project=Tertulia --copyright-holder="Tertulia contributors" \
 		-o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
+		--ignore-obsolete
 
 run: install
 	$(BIN)/flask db upgrade

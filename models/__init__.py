@@ -216,6 +216,8 @@ class Moderator(Base):
     )
     # Comma-separated language codes this moderator reads, e.g. "es,pt"; empty means none declared.
     languages: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The interface language they chose ("es"); None follows their browser.
+    locale: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column()
 

@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the database, CSRF protection and the translations."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from moderation.auth.session import moderator_locale
     from moderation.extensions import babel, csrf, db
     from moderation.i18n import select_locale
     from moderation.security import PinnedScriptRoot
@@ -67,7 +68,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     # Catalogs are found in moderation/translations/, Flask-Babel's default beside the package.
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=lambda: select_locale(moderator_locale))
     if proxies := int(app.config.get("TERTULIA_TRUSTED_PROXIES", 0)):
         # Behind a reverse proxy, the client address comes from X-Forwarded-For, and the path
         # the site is served under from X-Forwarded-Prefix (or the proxy's SCRIPT_NAME).
@@ -152,7 +153,8 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_globals(app: Flask) -> None:
     """Names every template may use: the signed-in moderator, the limits every form announces,
-    the problems moderators must see."""
+    the problems moderators must see, and words, dates and numbers in the page's language."""
+    from moderation import i18n, messages
     from moderation.auth.session import current_moderator
     from moderation.reasons import describe, reason_text
     from moderation.services import site_problems
@@ -160,7 +162,14 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals["current_moderator"] = current_moderator
     app.jinja_env.globals["site_problems"] = site_problems
     app.jinja_env.filters["reason_text"] = reason_text
-    app.jinja_env.globals["describe"] = describe
+    app.jinja_env.globals.update(
+        describe=describe,
+        status_label=messages.status_label,
+        folder_label=messages.folder_label,
+        action_label=messages.action_label,
+        decision_reason=messages.decision_reason,
+    )
+    i18n.register(app)  # dates and numbers in the page's language; Content-Language
     app.context_processor(form_rules)
 
 

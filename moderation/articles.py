@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from models import Article
+from models import Article, Comment, CommentStatus
 from moderation.extensions import db
 from moderation.management import valid_slug
 from moderation.pipeline import COMMENT_LIMITS, UnknownArticle
@@ -36,6 +36,17 @@ def article_or_404(slug: str) -> Article:
     return article
 
 
+def published_comment(article: Article, comment_id: int) -> Comment | None:
+    """The published comment `comment_id` of `article` (the one a reader replies to), or None."""
+    return db.session.scalar(
+        select(Comment).where(
+            Comment.id == comment_id,
+            Comment.article_id == article.id,
+            Comment.status == CommentStatus.APPROVED,
+        )
+    )
+
+
 def _read(article: Article, page: PageRequest) -> ThreadPage:
     read = read_page(db.session, article.id, page)
     if read is None:  # deleted since it was looked up
@@ -43,14 +54,18 @@ def _read(article: Article, page: PageRequest) -> ThreadPage:
     return read
 
 
-def thread_html(article: Article, page: PageRequest) -> tuple[ArticleHeading | Article, int, str]:
-    """A page of the thread as an HTML fragment, with the links to the other pages.
+def thread_html(
+    article: Article, page: PageRequest, locale: str
+) -> tuple[ArticleHeading | Article, int, str]:
+    """A page of the thread as an HTML fragment in `locale` (the current request's language),
+    with the links to the other pages.
 
-    Rendered once per thread version. Returns the article as read with the comments, the
+    Rendered once per thread version and language. Returns the article as read with the
+    comments, the
     thread version they were read at (the cache key), and the fragment.
     """
     cache = services().render_cache
-    cached = cache.get(("html", article.id, article.thread_version, page))
+    cached = cache.get(("html", article.id, article.thread_version, page, locale))
     if isinstance(cached, str):
         return article, article.thread_version, cached
     read = _read(article, page)
@@ -63,7 +78,7 @@ def thread_html(article: Article, page: PageRequest) -> tuple[ArticleHeading | A
         next_after=read.next_after,
         total=read.total,
     )
-    cache.put(("html", article.id, read.version, page), html)
+    cache.put(("html", article.id, read.version, page, locale), html)
     return read.article, read.version, html
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy.engine import make_url
@@ -112,6 +113,17 @@ def _locale(value: str) -> str:
     return code
 
 
+def _timezone(value: str) -> str:
+    name = value.strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError(
+            f"TERTULIA_TIMEZONE must be a time zone such as UTC or America/Lima, not {value!r}"
+        ) from None
+    return name
+
+
 def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -170,6 +182,8 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_SESSION_HOURS": int(environ.get("TERTULIA_SESSION_HOURS", "12")),
         # The interface language when neither the article nor the browser names one we speak.
         "TERTULIA_DEFAULT_LOCALE": _locale(environ.get("TERTULIA_DEFAULT_LOCALE", "en")),
+        # The time zone dates are shown in (Flask-Babel's setting, named the Tertulia way).
+        "BABEL_DEFAULT_TIMEZONE": _timezone(environ.get("TERTULIA_TIMEZONE", "UTC")),
         # Tertulia's own log messages (the `moderation` logger); the root logger is left alone.
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         # The largest export file an admin may upload to import (the command line has no limit).

@@ -11,24 +11,24 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
-from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
 
-from moderation import messages
-from moderation.pipeline.submission import MAX_ID, ValidationFailed, parse_id, storable
+from moderation.pipeline.submission import MAX_ID, Problem, ValidationFailed, parse_id, storable
 
 # Deeper than any body this API takes (an object of strings): enough for clients that wrap it.
 MAX_JSON_DEPTH = 16
+# A JSON body nested deeper than that (`moderation/messages.py` words it).
+TOO_DEEP = Problem("too_deep", {"depth": MAX_JSON_DEPTH})
 
 
 class RefusedInput(ValidationFailed):
     """The request carries what no view may read; `errors` names each field, `status` is the
     HTTP status to answer with (422 for a field of a form or JSON body, 400 otherwise)."""
 
-    def __init__(self, errors: dict[str, str], status: int) -> None:
-        super().__init__(errors)
+    def __init__(self, problems: dict[str, Problem], status: int) -> None:
+        super().__init__(problems)
         self.status = status
 
 
@@ -56,13 +56,13 @@ class IdConverter(BaseConverter):
         return str(number)
 
 
-def _field_errors(fields: MultiDict[str, str]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _field_errors(fields: MultiDict[str, str]) -> dict[str, Problem]:
+    errors: dict[str, Problem] = {}
     for name, value in fields.items(multi=True):
         if not storable(name):
-            errors["request"] = messages.UNSTORABLE_FIELD
+            errors["request"] = Problem("not_storable")
         elif not storable(value):
-            errors[name] = messages.UNSTORABLE_FIELD
+            errors[name] = Problem("not_storable")
     return errors
 
 
@@ -76,24 +76,24 @@ def json_body() -> Any:
         payload = request.get_json(silent=True)
     except RecursionError:
         # The parser gives up on thousands of levels before it returns anything.
-        raise RefusedInput({"json": too_deep()}, 400) from None
-    errors: dict[str, str] = {}
+        raise RefusedInput({"json": TOO_DEEP}, 400) from None
+    errors: dict[str, Problem] = {}
     # Iterative, so that the walk itself has no depth to exhaust.
     stack: list[tuple[Any, int, str]] = [(payload, 0, "json")]
     while stack:
         value, depth, field = stack.pop()
         if isinstance(value, str):
             if not storable(value):
-                errors[field] = messages.UNSTORABLE_FIELD
+                errors[field] = Problem("not_storable")
             continue
         if not isinstance(value, dict | list):
             continue
         if depth >= MAX_JSON_DEPTH:
-            raise RefusedInput({"json": too_deep()}, 400)
+            raise RefusedInput({"json": TOO_DEEP}, 400)
         items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
         for key, item in items:
             if key is not None and not storable(key):
-                errors["json"] = messages.UNSTORABLE_FIELD
+                errors["json"] = Problem("not_storable")
                 continue
             # A field is named by its top-level key; anything deeper belongs to it.
             named = str(key) if depth == 0 and isinstance(value, dict) else field
@@ -101,11 +101,6 @@ def json_body() -> Any:
     if errors:
         raise RefusedInput(errors, 422)
     return payload
-
-
-def too_deep() -> str:
-    """The message for a JSON body nested too deeply."""
-    return str(gettext(messages.JSON_TOO_DEEP, depth=MAX_JSON_DEPTH))
 
 
 def read_streamed_body() -> None:

@@ -23,7 +23,7 @@ from models import (
 )
 from moderation import signins
 from moderation.config import parse_languages
-from moderation.pipeline import ValidationFailed
+from moderation.pipeline import Problem, ValidationFailed
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.submission import looks_like_email
 
@@ -36,17 +36,17 @@ def valid_slug(slug: str) -> bool:
     return _SLUG.fullmatch(slug) is not None
 
 
-def _language(code: str, site_languages: Sequence[str]) -> str | None:
-    """The message for a language the site does not moderate, or None when it is fine."""
+def _language(code: str, site_languages: Sequence[str]) -> Problem | None:
+    """The problem with a language the site does not moderate, or None when it is fine."""
     if code in site_languages:
         return None
-    return f"'{code}' is not one of this site's languages ({', '.join(site_languages)})."
+    return Problem("not_site_language", {"language": code, "languages": ", ".join(site_languages)})
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str) -> Problem | None:
     """Why `password` is too weak to use, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return Problem("too_short", {"minimum": MIN_PASSWORD_LENGTH})
     return None
 
 
@@ -56,22 +56,24 @@ def _article_details(
     url: str | None,
     language: str | None,
     description: str | None,
-) -> tuple[tuple[str, str | None, str | None, str | None], dict[str, str]]:
-    """Cleaned (title, url, language, description) and one message per bad field."""
-    errors: dict[str, str] = {}
+) -> tuple[tuple[str, str | None, str | None, str | None], dict[str, Problem]]:
+    """Cleaned (title, url, language, description) and one problem per bad field."""
+    errors: dict[str, Problem] = {}
     title = title.strip()
     summary = " ".join((description or "").split()) or None
     if summary and len(summary) > DESCRIPTION_LENGTH:
-        errors["description"] = f"The description must be at most {DESCRIPTION_LENGTH} characters."
+        errors["description"] = Problem(
+            "too_long", {"limit": DESCRIPTION_LENGTH, "length": len(summary)}
+        )
     code = (language or "").strip().lower() or None
     if not title:
-        errors["title"] = "Give the article's title."
+        errors["title"] = Problem("required")
     elif len(title) > TITLE_LENGTH:
-        errors["title"] = f"The title must be at most {TITLE_LENGTH} characters."
+        errors["title"] = Problem("too_long", {"limit": TITLE_LENGTH, "length": len(title)})
     if url and not url.startswith(("https://", "http://")):
-        errors["url"] = "The address must start with https:// or http://."
+        errors["url"] = Problem("invalid")
     elif url and len(url) > URL_LENGTH:
-        errors["url"] = f"The address must be at most {URL_LENGTH} characters."
+        errors["url"] = Problem("too_long", {"limit": URL_LENGTH, "length": len(url)})
     if code and (problem := _language(code, site_languages)):
         errors["language"] = problem
     return (title, url or None, code, summary), errors
@@ -92,9 +94,9 @@ def add_article(
         site_languages, title, url, language, description
     )
     if not valid_slug(slug):
-        errors["slug"] = "Use letters, digits, '.', '_' and '-' (it becomes part of the URL)."
+        errors["slug"] = Problem("invalid")
     elif session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
-        errors["slug"] = f"An article '{slug}' already exists."
+        errors["slug"] = Problem("taken", {"slug": slug})
     if errors:
         raise ValidationFailed(errors)
     article = Article(slug=slug, title=title, url=url, language=code, description=summary)
@@ -153,13 +155,13 @@ def add_moderator(
 ) -> Moderator:
     """Create a moderator account; `ValidationFailed` names each bad field. Caller commits."""
     email = email.strip().lower()
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem] = {}
     if len(email) > EMAIL_LENGTH:
-        errors["email"] = f"An email address has at most {EMAIL_LENGTH} characters."
+        errors["email"] = Problem("too_long", {"limit": EMAIL_LENGTH, "length": len(email)})
     elif not looks_like_email(email):
-        errors["email"] = "This does not look like an email address."
+        errors["email"] = Problem("invalid")
     elif session.scalar(select(Moderator.id).where(Moderator.email == email)) is not None:
-        errors["email"] = f"A moderator '{email}' already exists."
+        errors["email"] = Problem("taken", {"email": email})
     if problem := password_problem(password):
         errors["password"] = problem
     errors.update(_role_and_languages(site_languages, role, languages))
@@ -190,7 +192,7 @@ def update_moderator(
         and role != ModeratorRole.ADMIN.value
         and _admins(session) == 1
     ):
-        errors["role"] = "The site needs at least one admin."
+        errors["role"] = Problem("last_admin")
     if errors:
         raise ValidationFailed(errors)
     if moderator.role is not ModeratorRole(role):
@@ -203,7 +205,7 @@ def update_moderator(
 def remove_moderator(session: Session, moderator: Moderator, acting: Moderator) -> None:
     """Delete an account (their decisions stay, unattributed). Caller commits."""
     if moderator.id == acting.id:
-        raise ValidationFailed({"moderator": "You cannot remove your own account."})
+        raise ValidationFailed({"moderator": Problem("own_account")})
     signins.end_sessions(session, moderator.id)
     session.delete(moderator)
 
@@ -229,10 +231,12 @@ def article_counts(session: Session) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _role_and_languages(site_languages: Sequence[str], role: str, languages: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _role_and_languages(
+    site_languages: Sequence[str], role: str, languages: str
+) -> dict[str, Problem]:
+    errors: dict[str, Problem] = {}
     if role not in {member.value for member in ModeratorRole}:
-        errors["role"] = "Choose moderator or admin."
+        errors["role"] = Problem("invalid")
     for code in parse_languages(languages):
         if problem := _language(code, site_languages):
             errors["languages"] = problem

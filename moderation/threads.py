@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import Article, Comment, CommentStatus
-from moderation.pipeline.submission import ValidationFailed
+from moderation.pipeline.submission import Problem, ValidationFailed
 
 # The only comment fields that leave the server. The email, and anything derived from it,
 # is deliberately absent; so are the client hash, user agent and moderation internals.
@@ -55,16 +55,16 @@ class PageRequest:
     @classmethod
     def parse(cls, args: Mapping[str, str]) -> PageRequest:
         """The page a query string asks for; `ValidationFailed` names each bad parameter."""
-        errors: dict[str, str] = {}
+        errors: dict[str, Problem] = {}
         order = args.get("order", Order.OLDEST.value)
         if order not in Order.__members__.values():
-            errors["order"] = "Order must be 'oldest' or 'newest'."
+            errors["order"] = Problem("page_order")
         after = args.get("after") or None
         if after is not None and not (after.isascii() and after.isdigit() and len(after) < 12):
-            errors["after"] = "After must be the id of a comment of this thread."
+            errors["after"] = Problem("page_after")
         limit = args.get("limit", str(DEFAULT_PAGE))
         if not (limit.isascii() and limit.isdigit() and 1 <= int(limit[:4]) <= MAX_PAGE):
-            errors["limit"] = f"Limit must be a number from 1 to {MAX_PAGE}."
+            errors["limit"] = Problem("page_limit", {"max": MAX_PAGE})
         if errors:
             raise ValidationFailed(errors)
         return cls(Order(order), int(after) if after else None, int(limit))

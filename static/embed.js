@@ -2,52 +2,30 @@
 // site listed in TERTULIA_EMBED_ORIGINS. Usage:
 //   <div data-tertulia-article="SLUG"></div>
 //   <script src="https://comments.example.org/static/embed.js" defer></script>
-// The interface speaks the page's language (<html lang>): Spanish, Portuguese or English.
+// It speaks the article's language, else the page's (<html lang>), else the browser's, else the
+// site default: the server sends its words (/embed/messages.json), translated like its own pages.
+// It loads static/embed.css first in <head>, so the host's own rules win; themed with CSS
+// variables (docs/embed.md). `data-tertulia-stylesheet="none"` on the script tag leaves it out.
 (function () {
   "use strict";
 
   var script = document.currentScript;
   var server = new URL(script.src).origin;
-  var pageLanguage = (document.documentElement.lang || "").slice(0, 2).toLowerCase();
+  // The page's language tag as written ("es", "pt-BR", or something unusual): the server reads
+  // what it can and ignores the rest, so an odd tag never stops a comment.
+  var pageLanguage = (document.documentElement.lang || "").trim();
   // What the page is about, for the spam filter's topic check (used for that comment only).
   var described = document.querySelector('meta[name="description"]');
   var pageDescription = described ? (described.getAttribute("content") || "").slice(0, 500) : "";
 
-  var TEXTS = {
-    en: {
-      comments: "Comments", none: "No comments yet. Be the first.", reply: "Reply",
-      replyingTo: "Replying to", cancel: "cancel", name: "Name", email: "Email",
-      emailHint: "never published", comment: "Comment", send: "Send comment",
-      sending: "Sending…", pending: "Thank you! Your comment is awaiting moderation.",
-      published: "Thank you! Your comment is published.",
-      unreachable: "The comment server could not be reached. Your text is still here.",
-      busy: "Comments cannot be saved just now. Your text is still here: please send it again in a minute.",
-      unavailable: "Comments could not be loaded.", more: "More comments"
-    },
-    es: {
-      comments: "Comentarios", none: "Aún no hay comentarios. Sé la primera persona en comentar.",
-      reply: "Responder", replyingTo: "Respondiendo a", cancel: "cancelar", name: "Nombre",
-      email: "Correo", emailHint: "nunca se publica", comment: "Comentario",
-      send: "Enviar comentario", sending: "Enviando…",
-      pending: "¡Gracias! Tu comentario espera moderación.",
-      published: "¡Gracias! Tu comentario está publicado.",
-      unreachable: "No se pudo contactar el servidor de comentarios. Tu texto sigue aquí.",
-      busy: "Ahora no se pueden guardar comentarios. Tu texto sigue aquí: envíalo de nuevo en un minuto.",
-      unavailable: "No se pudieron cargar los comentarios.", more: "Más comentarios"
-    },
-    pt: {
-      comments: "Comentários", none: "Ainda não há comentários. Seja a primeira pessoa a comentar.",
-      reply: "Responder", replyingTo: "Respondendo a", cancel: "cancelar", name: "Nome",
-      email: "E-mail", emailHint: "nunca é publicado", comment: "Comentário",
-      send: "Enviar comentário", sending: "Enviando…",
-      pending: "Obrigado! Seu comentário aguarda moderação.",
-      published: "Obrigado! Seu comentário foi publicado.",
-      unreachable: "Não foi possível contatar o servidor de comentários. Seu texto continua aqui.",
-      busy: "Agora não é possível salvar comentários. Seu texto continua aqui: envie de novo em um minuto.",
-      unavailable: "Não foi possível carregar os comentários.", more: "Mais comentários"
-    }
-  };
-  var t = TEXTS[pageLanguage] || TEXTS.en;
+  if (script.getAttribute("data-tertulia-stylesheet") !== "none" &&
+      !document.querySelector("link[data-tertulia-stylesheet]")) {
+    var sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = server + "/static/embed.css";
+    sheet.setAttribute("data-tertulia-stylesheet", "");
+    document.head.insertBefore(sheet, document.head.firstChild);
+  }
 
   function el(tag, attributes, children) {
     var node = document.createElement(tag);
@@ -60,44 +38,82 @@
     return node;
   }
 
-  function field(id, label, hint, input) {
-    var error = el("span", { "class": "tertulia-error", id: id + "-error", role: "alert" });
-    input.id = id;
-    input.setAttribute("aria-describedby", id + "-error");
-    var labelNode = el("label", { "for": id }, [label]);
-    if (hint) labelNode.appendChild(el("small", {}, [" (" + hint + ")"]));
-    return { node: el("p", { "class": "tertulia-field" }, [labelNode, input, error]), input: input, error: error };
+  function named(text, name) {
+    return text.replace("%(name)s", name);
+  }
+
+  function getJSON(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    });
   }
 
   function mount(container) {
     var slug = container.getAttribute("data-tertulia-article");
     var api = server + "/api/v1/articles/" + encodeURIComponent(slug) + "/comments";
+    var wording = server + "/embed/messages.json?article=" + encodeURIComponent(slug) +
+      "&page_language=" + encodeURIComponent(pageLanguage);
+    container.classList.add("tertulia");
+    Promise.all([getJSON(wording), getJSON(api)]).then(function (answers) {
+      build(container, slug, api, answers[0], answers[1]);
+    }, function () {
+      container.textContent = "Comments could not be loaded.";  // nothing came back to word it
+    });
+  }
+
+  function build(container, slug, api, wording, data) {
+    var t = wording.messages;
+    var locale = wording.locale;
     var prefix = "tertulia-" + slug.replace(/[^a-z0-9_-]/gi, "");
     var parentId = null;
 
+    function field(key, label, hint, input) {
+      var id = prefix + "-" + key;
+      var error = el("span", { "class": "tertulia-error", id: id + "-error" });
+      input.id = id;
+      var labelNode = el("label", { "for": id }, [label]);
+      if (hint) labelNode.appendChild(el("span", { "class": "tertulia-hint" }, [" (" + hint + ")"]));
+      return {
+        node: el("p", { "class": "tertulia-field" }, [labelNode, input, error]),
+        input: input, error: error, label: label
+      };
+    }
+
     var thread = el("div", { "class": "tertulia-thread" });
-    var status = el("p", { "class": "tertulia-status", role: "status" });
+    var status = el("div", { "class": "tertulia-status", role: "status", tabindex: "-1" });
+    var summary = el("div", { "class": "tertulia-summary", tabindex: "-1", hidden: "",
+      "aria-labelledby": prefix + "-summary-title" });
     var replying = el("p", { "class": "tertulia-replying", hidden: "" });
-    var name = field(prefix + "-name", t.name, "", el("input", { name: "name", autocomplete: "name" }));
-    var email = field(prefix + "-email", t.email, t.emailHint, el("input", { name: "email", type: "email", autocomplete: "email" }));
-    var body = field(prefix + "-body", t.comment, "markdown", el("textarea", { name: "body", rows: "5" }));
+    var name = field("name", t.name, "", el("input", { name: "name", autocomplete: "name", required: "" }));
+    var email = field("email", t.email, t.emailHint,
+      el("input", { name: "email", type: "email", autocomplete: "email", required: "" }));
+    var body = field("body", t.comment, t.commentHint, el("textarea", { name: "body", rows: "5", required: "" }));
     var send = el("button", { type: "submit" }, [t.send]);
-    var formError = el("p", { "class": "tertulia-error", role: "alert" });
-    var form = el("form", { "class": "tertulia-form", novalidate: "" },
-      [replying, name.node, email.node, body.node, formError, el("p", {}, [send])]);
     var fields = { name: name, email: email, body: body };
+    var form = el("form", { "class": "tertulia-form", novalidate: "" },
+      [replying, name.node, email.node, body.node, el("p", {}, [send])]);
+    if (t.moderated) form.appendChild(el("p", { "class": "tertulia-hint" }, [t.moderated]));
 
     container.textContent = "";
     container.appendChild(el("h2", {}, [t.comments]));
     container.appendChild(thread);
+    container.appendChild(el("h3", {}, [t.leave]));
     container.appendChild(status);
+    container.appendChild(summary);
     container.appendChild(form);
+
+    function stopReplying() {
+      parentId = null;
+      replying.hidden = true;
+      replying.textContent = "";
+    }
 
     function replyTo(comment) {
       parentId = comment.id;
-      replying.textContent = t.replyingTo + " " + comment.author_name + " · ";
+      replying.textContent = named(t.replyingTo, comment.author_name) + " · ";
       var cancel = el("button", { type: "button", "class": "tertulia-link" }, [t.cancel]);
-      cancel.addEventListener("click", function () { parentId = null; replying.hidden = true; });
+      cancel.addEventListener("click", function () { stopReplying(); body.input.focus(); });
       replying.appendChild(cancel);
       replying.hidden = false;
       body.input.focus();
@@ -111,15 +127,17 @@
 
     function renderComments(comments) {
       comments.forEach(function (comment) {
-        var reply = el("button", { type: "button", "class": "tertulia-link" }, [t.reply]);
+        var reply = el("button", { type: "button", "class": "tertulia-link",
+          "aria-label": named(t.replyTo, comment.author_name) }, [t.reply]);
         reply.addEventListener("click", function () { replyTo(comment); });
         var text = el("div", { "class": "tertulia-body" });
+        if (comment.language && comment.language !== "und") text.lang = comment.language;
         text.innerHTML = comment.body_html;  // sanitised by the server (allow-list, no scripts)
+        var when = new Date(comment.created_at).toLocaleString(locale, { dateStyle: "long", timeStyle: "short" });
         var item = el("li", { id: prefix + "-comment-" + comment.id, "class": "tertulia-comment" }, [
           el("p", { "class": "tertulia-meta" }, [
             el("strong", {}, [comment.author_name]), " ",
-            el("time", { datetime: comment.created_at }, [new Date(comment.created_at).toLocaleString(pageLanguage || undefined)]),
-            " ", reply
+            el("time", { datetime: comment.created_at }, [when]), " ", reply
           ]),
           text
         ]);
@@ -156,27 +174,62 @@
       });
     }
 
-    function load() {
-      return fetchPage(null).then(function (data) { applyLimits(data.limits); showPage(data, true); }, function () {
-        thread.textContent = t.unavailable;
-      });
+    function reload() {
+      return fetchPage(null).then(function (fresh) { showPage(fresh, true); }, function () {});
     }
 
     more.addEventListener("click", function () {
       more.disabled = true;
-      fetchPage(nextAfter).then(function (data) { showPage(data, false); }, function () {
+      fetchPage(nextAfter).then(function (page) { showPage(page, false); }, function () {
         status.textContent = t.unavailable;
       }).then(function () { more.disabled = false; });
     });
 
-    function showErrors(errors) {
+    function clearErrors() {
       Object.keys(fields).forEach(function (key) {
-        fields[key].error.textContent = errors[key] || "";
-        if (errors[key]) fields[key].input.setAttribute("aria-invalid", "true");
-        else fields[key].input.removeAttribute("aria-invalid");
+        fields[key].error.textContent = "";
+        fields[key].input.removeAttribute("aria-invalid");
+        fields[key].input.removeAttribute("aria-describedby");
       });
-      formError.textContent = Object.keys(errors).filter(function (key) { return !fields[key]; })
-        .map(function (key) { return errors[key]; }).join(" ");
+      summary.hidden = true;
+      summary.textContent = "";
+    }
+
+    // Messages under each field, and a summary at the top that links to them and takes focus.
+    function showErrors(errors) {
+      clearErrors();
+      var items = el("ul");
+      // In the form's order (the server's JSON keys come sorted), then whatever else.
+      var order = Object.keys(fields).filter(function (key) { return key in errors; })
+        .concat(Object.keys(errors).filter(function (key) { return !fields[key]; }));
+      order.forEach(function (key) {
+        var target = fields[key];
+        var entry;
+        if (target) {
+          target.error.textContent = errors[key];
+          target.input.setAttribute("aria-invalid", "true");
+          target.input.setAttribute("aria-describedby", target.error.id);
+          entry = el("a", { href: "#" + target.input.id }, [errors[key]]);
+          entry.addEventListener("click", function (event) {
+            event.preventDefault();
+            target.input.focus();
+          });
+        } else {
+          entry = errors[key];
+        }
+        items.appendChild(el("li", {}, [entry]));
+      });
+      summary.appendChild(el("h4", { id: prefix + "-summary-title" }, [t.summary]));
+      summary.appendChild(items);
+      summary.hidden = false;
+      summary.focus();
+    }
+
+    function confirm(text) {
+      clearErrors();
+      status.textContent = "";
+      status.appendChild(el("p", {}, [text]));
+      status.focus();
     }
 
     form.addEventListener("submit", function (event) {
@@ -184,21 +237,25 @@
       send.disabled = true;
       send.textContent = t.sending;
       status.textContent = "";
-      var payload = { name: name.input.value, email: email.input.value, body: body.input.value, page_language: pageLanguage || null };
+      var payload = { name: name.input.value, email: email.input.value, body: body.input.value };
+      if (pageLanguage) payload.page_language = pageLanguage;
       if (pageDescription) payload.page_description = pageDescription;
       if (parentId !== null) payload.parent_id = parentId;
-      fetch(api, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) })
+      fetch(api, {
+        method: "POST",
+        // Error messages in the language this form speaks.
+        headers: { "Content-Type": "application/json", "Accept-Language": locale },
+        body: JSON.stringify(payload)
+      })
         .then(function (response) {
-          return response.json().then(function (data) { return { status: response.status, data: data }; });
+          return response.json().then(function (answer) { return { status: response.status, data: answer }; });
         })
         .then(function (answer) {
           if (answer.status === 201 || answer.status === 202) {
-            showErrors({});
-            body.input.value = "";
-            parentId = null;
-            replying.hidden = true;
-            status.textContent = answer.status === 201 ? t.published : t.pending;
-            if (answer.status === 201) load();
+            form.reset();
+            stopReplying();
+            confirm(answer.status === 201 ? t.published : t.pending);
+            if (answer.status === 201) reload();
           } else if (answer.status === 503) {
             showErrors({ request: t.busy });  // the database is out for a moment: nothing stored
           } else {
@@ -208,7 +265,8 @@
         .then(function () { send.disabled = false; send.textContent = t.send; });
     });
 
-    load();
+    applyLimits(data.limits);
+    showPage(data, true);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-tertulia-article]"), mount);

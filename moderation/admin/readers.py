@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from moderation import audit, readers
 from moderation.admin.views import bp
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.extensions import db
+from moderation.i18n import number
 from moderation.services import services
 
 
@@ -92,8 +94,12 @@ def erase_reader() -> BaseResponse | tuple[str, int]:
     )
     db.session.commit()
     flash(
-        f"Erased {forgotten.comments} comment(s) sent with that email, and what was learned "
-        "from them.",
+        ngettext(
+            "Erased %(count)s comment sent with that email, and what was learned from it.",
+            "Erased %(count)s comments sent with that email, and what was learned from them.",
+            forgotten.comments,
+            count=number(forgotten.comments),
+        ),
         "success",
     )
     return redirect(url_for("admin.readers_page"))

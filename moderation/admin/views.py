@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -12,6 +12,7 @@ from moderation import management, messages, signins
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
+from moderation.messages import field_messages
 from moderation.pipeline import ValidationFailed
 from moderation.services import services
 
@@ -25,6 +26,7 @@ def _articles_page(form: dict[str, str], errors: dict[str, str], status: int) ->
         articles=articles,
         counts=management.article_counts(db.session),
         languages=site_languages(),
+        embed_script=url_for("static", filename="embed.js", _external=True),
         form=form,
         errors=errors,
     )
@@ -55,9 +57,9 @@ def add_article() -> BaseResponse | tuple[str, int]:
             typed["description"] or None,
         )
     except ValidationFailed as failed:
-        return _articles_page(typed, failed.errors, 422)
+        return _articles_page(typed, field_messages(failed), 422)
     db.session.commit()
-    flash(f"Article '{article.slug}' is open for comments.", "success")
+    flash(_("The article %(slug)s is open for comments.", slug=article.slug), "success")
     return redirect(url_for("admin.articles"))
 
 
@@ -98,9 +100,9 @@ def add_moderator() -> BaseResponse | tuple[str, int]:
             typed["languages"],
         )
     except ValidationFailed as failed:
-        return _moderators_page(typed, failed.errors, 422)
+        return _moderators_page(typed, field_messages(failed), 422)
     db.session.commit()
-    flash(f"Moderator {moderator.email} added.", "success")
+    flash(_("Moderator %(email)s added.", email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
 
 
@@ -128,10 +130,11 @@ def update_moderator(moderator_id: int) -> BaseResponse:
             management.set_password(db.session, moderator, password)
     except ValidationFailed as failed:
         db.session.rollback()
-        flash(f"{moderator.email}: {' '.join(failed.errors.values())}", "error")
+        problems = " ".join(field_messages(failed).values())
+        flash(f"{moderator.email}: {problems}", "error")
     else:
         db.session.commit()
-        flash(f"{moderator.email} updated.", "success")
+        flash(_("%(email)s updated.", email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
 
 
@@ -142,7 +145,7 @@ def sign_out_moderator(moderator_id: int) -> BaseResponse:
     moderator = _moderator_or_404(moderator_id)
     signins.end_sessions(db.session, moderator.id)
     db.session.commit()
-    flash(gettext(messages.SIGNED_OUT_EVERYWHERE, email=moderator.email), "success")
+    flash(_(messages.SIGNED_OUT_EVERYWHERE, email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
 
 
@@ -154,8 +157,8 @@ def remove_moderator(moderator_id: int) -> BaseResponse:
     try:
         management.remove_moderator(db.session, moderator, signed_in_moderator())
     except ValidationFailed as failed:
-        flash(" ".join(failed.errors.values()), "error")
+        flash(" ".join(field_messages(failed).values()), "error")
     else:
         db.session.commit()
-        flash(f"{moderator.email} removed.", "success")
+        flash(_("%(email)s removed.", email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from moderation.messages import problem_text
+from moderation.pipeline import Problem
+
 
 def _origin_of_this_site() -> str:
     return request.host_url.rstrip("/").lower()
@@ -22,8 +25,10 @@ def refuse_foreign_writes() -> tuple[Response, int] | None:
     """
     origin = request.headers.get("Origin")
     if request.method == "POST" and origin and not _allowed(origin):
-        message = f"Comments from pages on {origin} are not accepted here."
-        return jsonify(errors={"origin": message}), 403
+        refused = Problem("not_allowed", {"origin": origin})
+        return jsonify(
+            errors={"origin": problem_text("origin", refused)}, codes={"origin": refused.code}
+        ), 403
     return None
 
 

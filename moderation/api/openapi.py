@@ -33,11 +33,16 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _error(
-    description: str, example: dict[str, str], headers: dict[str, Any] | None = None
+    description: str, example: dict[str, tuple[str, str]], headers: dict[str, Any] | None = None
 ) -> dict[str, Any]:
+    """An error response; `example` maps each field to its (code, English message)."""
+    body = {
+        "errors": {name: message for name, (_code, message) in example.items()},
+        "codes": {name: code for name, (code, _message) in example.items()},
+    }
     response: dict[str, Any] = {
         "description": description,
-        "content": {JSON: {"schema": _ref("Error"), "example": {"errors": example}}},
+        "content": {JSON: {"schema": _ref("Error"), "example": body}},
     }
     if headers:
         response["headers"] = headers
@@ -47,16 +52,32 @@ def _error(
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
-        "description": "One message per field; `request`, `json` and `content_type` name the "
-        "request as a whole.",
-        "required": ["errors"],
+        "description": "One message and one code per field; `request`, `json`, "
+        "`content_type`, `authorization` and `origin` name the request as a whole. Messages "
+        "are for people and speak the language of `Accept-Language` (en, es, pt; else the "
+        "site default); codes are for programs and never change with the language.",
+        "required": ["errors", "codes"],
         "additionalProperties": False,
         "properties": {
             "errors": {
                 "type": "object",
+                "description": "field -> message, in the language of `Accept-Language`.",
                 "minProperties": 1,
                 "additionalProperties": {"type": "string"},
-            }
+            },
+            "codes": {
+                "type": "object",
+                "description": "field -> stable code, the same fields as `errors`. A field: "
+                "`required`, `too_long`, `not_text`, `invalid`, `not_found` and "
+                "`not_published` (`parent_id`), `taken`, `not_site_language`. The request: "
+                "`not_json` (`content_type`), `invalid`, `not_object`, `not_strings` "
+                "(`json`), `not_configured`, `invalid` (`authorization`), `not_allowed` "
+                "(`origin`), and for `request` the HTTP error: `bad_request`, `not_found`, "
+                "`method_not_allowed`, `too_large`, `rate_limited`, `internal_error`, "
+                "`unavailable`.",
+                "minProperties": 1,
+                "additionalProperties": {"type": "string", "pattern": "^[a-z][a-z_]*$"},
+            },
         },
     },
     "NewComment": {
@@ -193,28 +214,40 @@ SLUG = {
     "description": "The article's slug.",
     "schema": {"type": "string", "maxLength": SLUG_LENGTH},
 }
-NO_ARTICLE = _error("No article with this slug.", {"request": "There is no article 'nope'."})
+NO_ARTICLE = _error(
+    "No article with this slug.", {"request": ("not_found", "There is no article “nope”.")}
+)
 UNEXPECTED = _error(
     "An unexpected failure; nothing was written.",
     {
-        "request": "The server encountered an internal error and was unable to complete your "
-        "request. Either the server is overloaded or there is an error in the application."
+        "request": (
+            "internal_error",
+            "Something failed on our side and nothing was saved. Please try again later.",
+        )
     },
 )
 UNAVAILABLE = _error(
     "The database cannot be reached or written just now; nothing was stored. Send the same "
     "request again after `Retry-After` seconds.",
-    {"request": messages.DATABASE_UNAVAILABLE},
+    {"request": ("unavailable", messages.DATABASE_UNAVAILABLE)},
     headers={"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
 )
 TOO_LARGE = _error(
     "The request is larger than 64 kB.",
-    {"request": "The data value transmitted exceeds the capacity limit."},
+    {"request": ("too_large", "What you sent is larger than this site accepts.")},
 )
 NOT_JSON_TYPE = _error(
     "The content type is not application/json (a CSRF defence).",
-    {"content_type": "Send JSON with Content-Type: application/json."},
+    {"content_type": ("not_json", "Send JSON with Content-Type: application/json.")},
 )
+LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": "The language of the error messages: en, es or pt (else the site default). "
+    "The embed sends the language of the page it is on.",
+    "schema": {"type": "string"},
+}
 PREFLIGHT = {
     "summary": "CORS preflight",
     "description": "Answered for the origins in `TERTULIA_EMBED_ORIGINS` (and this site) with "
@@ -230,7 +263,7 @@ PATHS: dict[str, Any] = {
             "description": "The comment is language- and spam-checked and waits for a moderator "
             "(202), or is published at once when the site allows it (201). A comment held as "
             "spam is answered like any other.",
-            "parameters": [SLUG],
+            "parameters": [SLUG, LANGUAGE],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -272,28 +305,36 @@ PATHS: dict[str, Any] = {
                 },
                 "400": _error(
                     "The body is not JSON, not an object, or nested too deeply.",
-                    {"json": "The request body is not valid JSON."},
+                    {"json": ("invalid", "The request body is not valid JSON.")},
                 ),
                 "403": _error(
                     "Sent from a page of a site not listed in `TERTULIA_EMBED_ORIGINS`.",
                     {
-                        "origin": "Comments from pages on https://elsewhere.example are not "
-                        "accepted here."
+                        "origin": (
+                            "not_allowed",
+                            "Comments from pages on https://elsewhere.example are not "
+                            "accepted here.",
+                        )
                     },
                 ),
                 "404": NO_ARTICLE,
                 "413": TOO_LARGE,
                 "415": NOT_JSON_TYPE,
                 "422": _error(
-                    "One message per invalid field (a field holding a NUL character or half a "
-                    "surrogate pair is invalid too).",
-                    {"email": "This does not look like an email address."},
+                    "One message and one code per invalid field (a field holding a NUL "
+                    "character or half a surrogate pair is invalid too: `not_storable`).",
+                    {
+                        "email": ("invalid", "This does not look like an email address."),
+                        "body": ("required", "Please write a comment."),
+                    },
                 ),
                 "429": _error(
                     "This client reached a rate limit.",
                     {
-                        "request": "You are commenting too fast (5 per minute). Please wait "
-                        "and send it again."
+                        "request": (
+                            "rate_limited",
+                            "You are commenting too fast. Please wait 1 minute and send it again.",
+                        )
                     },
                     headers={
                         "Retry-After": {
@@ -385,7 +426,7 @@ PATHS: dict[str, Any] = {
                 "304": {"description": "Not modified since the `ETag` sent."},
                 "400": _error(
                     "A paging parameter is not valid.",
-                    {"limit": f"Limit must be a number from 1 to {MAX_PAGE}."},
+                    {"limit": ("page_limit", f"Limit must be a number from 1 to {MAX_PAGE}.")},
                 ),
                 "404": NO_ARTICLE,
                 "500": UNEXPECTED,
@@ -399,7 +440,7 @@ PATHS: dict[str, Any] = {
             "summary": "Open or update an article (for a CMS)",
             "description": "Needs `Authorization: Bearer <TERTULIA_API_TOKEN>`.",
             "security": [{"token": []}],
-            "parameters": [SLUG],
+            "parameters": [SLUG, LANGUAGE],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -448,16 +489,22 @@ PATHS: dict[str, Any] = {
                 "400": _error(
                     "The body is not a JSON object, is nested too deeply, or a field is not a "
                     "string.",
-                    {"json": "title, url, language and description must be strings."},
+                    {
+                        "json": (
+                            "not_strings",
+                            "title, url, language and description must be strings.",
+                        )
+                    },
                 ),
                 "401": _error(
                     "No token configured, or the wrong one.",
-                    {"authorization": "Send Authorization: Bearer <the API token>."},
+                    {"authorization": ("invalid", "Send Authorization: Bearer <the API token>.")},
                 ),
                 "413": TOO_LARGE,
                 "415": NOT_JSON_TYPE,
                 "422": _error(
-                    "One message per invalid field.", {"title": "Give the article's title."}
+                    "One message and one code per invalid field.",
+                    {"title": ("required", "Give the article's title.")},
                 ),
                 "500": UNEXPECTED,
                 "503": UNAVAILABLE,
@@ -491,7 +538,8 @@ def document() -> dict[str, Any]:
             "title": "Tertulia API",
             "version": VERSION,
             "description": "Post and read comments, and open articles from a CMS. Every error "
-            'has the shape `{"errors": {field: message}}`.',
+            'has the shape `{"errors": {field: message}, "codes": {field: code}}`: messages '
+            "in the language of `Accept-Language`, codes stable for programs.",
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "servers": [{"url": "/api/v1"}],

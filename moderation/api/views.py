@@ -15,15 +15,22 @@ from moderation.articles import article_or_404, thread_json
 from moderation.config import site_languages
 from moderation.extensions import db
 from moderation.inputs import RefusedInput, json_body
-from moderation.pipeline import ValidationFailed, validate
+from moderation.messages import field_messages
+from moderation.pipeline import Problem, ValidationFailed, validate
 from moderation.services import services
 from moderation.threads import PageRequest
 
 bp = Blueprint("api", __name__)
 
 
-def _errors(errors: dict[str, str], status: int) -> tuple[Response, int]:
-    return jsonify(errors=errors), status
+def _errors(problems: dict[str, Problem], status: int) -> tuple[Response, int]:
+    """`{"errors": {field: message}, "codes": {field: code}}`: words for people, in the
+    language of `Accept-Language`, and stable codes for programs."""
+    codes = {name: problem.code for name, problem in problems.items()}
+    return jsonify(errors=field_messages(problems), codes=codes), status
+
+
+NOT_JSON = {"content_type": Problem("not_json")}
 
 
 @bp.post("/articles/<slug>/comments")
@@ -31,7 +38,7 @@ def post_comment(slug: str) -> tuple[Response, int]:
     """Accept a comment: 202 when it awaits moderation, 201 when the site publishes at once."""
     if request.mimetype != "application/json":
         # Refusing form and text content types means a cross-site form cannot post here.
-        return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
+        return _errors(NOT_JSON, 415)
     # An unknown article is a 404 whatever was sent; on the error paths only, since a valid
     # comment finds its article inside the intake's single lookup query.
     try:
@@ -41,10 +48,10 @@ def post_comment(slug: str) -> tuple[Response, int]:
         raise
     if payload is None:
         article_or_404(slug)
-        return _errors({"json": "The request body is not valid JSON."}, 400)
+        return _errors({"json": Problem("invalid")}, 400)
     if not isinstance(payload, dict):
         article_or_404(slug)
-        return _errors({"json": "The request body must be a JSON object."}, 400)
+        return _errors({"json": Problem("not_object")}, 400)
     try:
         submission = validate(
             payload, client_ip=request.remote_addr, user_agent=request.user_agent.string
@@ -52,7 +59,7 @@ def post_comment(slug: str) -> tuple[Response, int]:
         comment = services().intake.submit(db.session, slug, submission)
     except ValidationFailed as failed:
         article_or_404(slug)
-        return _errors(failed.errors, 422)
+        return _errors(failed.problems, 422)
     response = jsonify(id=comment.id, status=comment.status.value)
     if comment.status is CommentStatus.APPROVED:
         response.headers["Location"] = url_for(
@@ -69,7 +76,7 @@ def list_comments(slug: str) -> BaseResponse | tuple[Response, int]:
         page = PageRequest.parse(request.args)
     except ValidationFailed as failed:
         article_or_404(slug)
-        return _errors(failed.errors, 400)
+        return _errors(failed.problems, 400)
     article = article_or_404(slug)
     version, body = thread_json(article, page)
     response = Response(body, mimetype="application/json")
@@ -92,21 +99,21 @@ def put_article(slug: str) -> tuple[Response, int]:
     if refused := _refuse_without_token():
         return refused
     if request.mimetype != "application/json":
-        return _errors({"content_type": "Send JSON with Content-Type: application/json."}, 415)
+        return _errors(NOT_JSON, 415)
     payload: Any = json_body()
     if not isinstance(payload, dict):
-        return _errors({"json": "The request body must be a JSON object."}, 400)
+        return _errors({"json": Problem("not_object")}, 400)
     names = ("title", "url", "language", "description")
     fields = {name: payload.get(name) for name in names}
     if not all(value is None or isinstance(value, str) for value in fields.values()):
-        return _errors({"json": "title, url, language and description must be strings."}, 400)
+        return _errors({"json": Problem("not_strings")}, 400)
     title, url, language, description = (fields[name] or "" for name in names)
     try:
         article, created = management.put_article(
             db.session, site_languages(), slug, title, url, language, description
         )
     except ValidationFailed as failed:
-        return _errors(failed.errors, 422)
+        return _errors(failed.problems, 422)
     db.session.commit()
     return jsonify(
         slug=article.slug,
@@ -120,9 +127,8 @@ def put_article(slug: str) -> tuple[Response, int]:
 def _refuse_without_token() -> tuple[Response, int] | None:
     expected: str | None = current_app.config["TERTULIA_API_TOKEN"]
     if not expected:
-        message = "This server takes no article calls: TERTULIA_API_TOKEN is not set."
-        return _errors({"authorization": message}, 401)
+        return _errors({"authorization": Problem("not_configured")}, 401)
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        return _errors({"authorization": "Send Authorization: Bearer <the API token>."}, 401)
+        return _errors({"authorization": Problem("invalid")}, 401)
     return None

@@ -16,6 +16,7 @@ from models import Moderator, utcnow
 from moderation import messages, signins
 from moderation.extensions import db
 from moderation.management import password_problem
+from moderation.pipeline import Problem
 from moderation.services import services
 
 P = ParamSpec("P")
@@ -37,15 +38,17 @@ def authenticate(email: str, password: str) -> Moderator | None:
     return moderator if check_password_hash(moderator.password_hash, password) else None
 
 
-def password_errors(moderator: Moderator, current: str, new: str, confirm: str) -> dict[str, str]:
-    """One message per field that stops `moderator` changing their password (none: go ahead)."""
-    errors: dict[str, str] = {}
+def password_errors(
+    moderator: Moderator, current: str, new: str, confirm: str
+) -> dict[str, Problem]:
+    """One problem per field that stops `moderator` changing their password (none: go ahead)."""
+    errors: dict[str, Problem] = {}
     if not check_password_hash(moderator.password_hash, current):
-        errors["current"] = "This is not your current password."
+        errors["current"] = Problem("wrong")
     if problem := password_problem(new):
         errors["new"] = problem
     elif new != confirm:
-        errors["confirm"] = "The two new passwords differ."
+        errors["confirm"] = Problem("mismatch")
     return errors
 
 
@@ -132,3 +135,9 @@ def admin_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def moderator_locale() -> str | None:
+    """The language the signed-in moderator chose on /account, if any."""
+    moderator = current_moderator()
+    return moderator.locale if moderator is not None else None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext as _
+from flask_babel import refresh
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import utcnow
@@ -18,7 +19,9 @@ from moderation.auth.session import (
     signed_in_moderator,
 )
 from moderation.extensions import db
+from moderation.i18n import ENDONYMS, LOCALES
 from moderation.management import set_password
+from moderation.messages import field_messages
 from moderation.pipeline import hash_client_ip
 from moderation.ratelimit import RateLimited
 from moderation.security import safe_next
@@ -41,12 +44,12 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
     try:
         shared.sign_ins.hit(db.session, client, utcnow())
     except RateLimited as limited:
-        error = gettext(messages.TOO_MANY_SIGN_INS, limit=str(limited.limit))
+        error = _(messages.TOO_MANY_SIGN_INS, limit=str(limited.limit))
         page = render_template("auth/login.html", next=target, email=email, error=error)
         return page, 429, {"Retry-After": str(limited.retry_after)}
     moderator = authenticate(email, request.form.get("password", ""))
     if moderator is None:
-        error = "Wrong email or password."
+        error = _("Wrong email or password.")
         return render_template("auth/login.html", next=target, email=email, error=error), 401
     moderator.last_login_at = utcnow()
     db.session.commit()
@@ -58,7 +61,7 @@ def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, 
 def logout() -> BaseResponse:
     """Sign out (POST, so a link on another site cannot sign a moderator out)."""
     sign_out()
-    flash(gettext(messages.SIGNED_OUT))
+    flash(_(messages.SIGNED_OUT), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -72,7 +75,7 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
     try:
         services().password_tries.hit(db.session, f"moderator:{moderator.id}", utcnow())
     except RateLimited as limited:
-        errors = {"current": gettext(messages.TOO_MANY_PASSWORD_TRIES, limit=str(limited.limit))}
+        errors = {"current": _(messages.TOO_MANY_PASSWORD_TRIES, limit=str(limited.limit))}
         page = render_template("auth/password.html", errors=errors)
         return page, 429, {"Retry-After": str(limited.retry_after)}
     errors = password_errors(
@@ -82,9 +85,29 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
         request.form.get("confirm", ""),
     )
     if errors:
-        return render_template("auth/password.html", errors=errors), 422
+        return render_template("auth/password.html", errors=field_messages(errors)), 422
     set_password(db.session, moderator, request.form["new"])  # ends every session ...
     db.session.commit()
     sign_in(moderator)  # ... and this browser starts a new one
-    flash("Your password is changed.", "success")
-    return redirect(url_for("queue.index"))
+    flash(_("Your password is changed."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> str | BaseResponse:
+    """A moderator's own settings: the interface language (and a link to change the password)."""
+    moderator = signed_in_moderator()
+    if request.method == "POST":
+        chosen = request.form.get("locale", "")
+        moderator.locale = chosen if chosen in LOCALES else None  # None: as the browser says
+        db.session.commit()
+        refresh()  # this very message speaks the new language
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        moderator=moderator,
+        locales=ENDONYMS,
+        browser=request.accept_languages.best_match(LOCALES),
+    )

@@ -18,6 +18,7 @@ from moderation.config import parse_languages, site_languages
 from moderation.demo import seed
 from moderation.extensions import db
 from moderation.language import site_codes
+from moderation.messages import field_messages
 from moderation.pipeline import ValidationFailed
 from moderation.pipeline.classifiers import detector_for
 from moderation.services import services
@@ -81,7 +82,7 @@ def db_downgrade(revision: str, force: bool) -> None:
 
 
 def _refused(failed: ValidationFailed) -> click.ClickException:
-    return click.ClickException(" ".join(failed.errors.values()))
+    return click.ClickException(" ".join(field_messages(failed).values()))
 
 
 @articles_cli.command("add")

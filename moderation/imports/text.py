@@ -24,7 +24,8 @@ class _Markdown(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.keep_newlines = keep_newlines
         self.parts: list[str] = []
-        self.links: list[str | None] = []
+        # Each open link: its address (None if not http) and where its text starts in `parts`.
+        self.links: list[tuple[str | None, int]] = []
         self.quote = 0
         self.pre = 0
 
@@ -45,9 +46,9 @@ class _Markdown(HTMLParser):
         elif tag == "a":
             href = dict(attrs).get("href") or ""
             safe = href if href.startswith(("http://", "https://")) else None
-            self.links.append(safe)
             if safe:
                 self.parts.append("[")
+            self.links.append((safe, len(self.parts)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCKS:
@@ -59,8 +60,16 @@ class _Markdown(HTMLParser):
             self._block()
         elif tag in _EMPHASIS:
             self.parts.append(_EMPHASIS[tag])
-        elif tag == "a" and self.links and (href := self.links.pop()):
-            self.parts.append(f"]({href})")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            if not href:
+                return
+            text = "".join(self.parts[start:])
+            if text in (href, href.removeprefix("http://")):
+                # A bare address made a link (as Tertulia and WordPress show them): kept bare.
+                del self.parts[start - 1]
+            else:
+                self.parts.append(f"]({href})")
 
     def handle_data(self, data: str) -> None:
         if not (self.keep_newlines or self.pre):

@@ -6,6 +6,7 @@ from moderation.pipeline.intake import Intake, UnknownArticle, fingerprint, hash
 from moderation.pipeline.submission import (
     COMMENT_LIMITS,
     FIELDS,
+    Problem,
     Submission,
     ValidationFailed,
     validate,
@@ -18,6 +19,7 @@ __all__ = [
     "CheckResult",
     "Intake",
     "NotAllowed",
+    "Problem",
     "Submission",
     "UnknownArticle",
     "ValidationFailed",

@@ -23,7 +23,6 @@ from models import (
     any_unclassified,
     utcnow,
 )
-from moderation import messages
 from moderation.markdown import render_markdown
 from moderation.pipeline.checks import (
     CheckResult,
@@ -34,7 +33,7 @@ from moderation.pipeline.checks import (
 )
 from moderation.pipeline.classifiers import Classifiers, ModelUnavailable
 from moderation.pipeline.decisions import bump_thread
-from moderation.pipeline.submission import Submission, ValidationFailed, storable
+from moderation.pipeline.submission import Problem, Submission, ValidationFailed, storable
 from moderation.ratelimit import RateLimit, RateLimited, count_alone
 from moderation.spam import SpamContext, Verdict
 from moderation.spam.destinations import normalise_domain
@@ -372,7 +371,7 @@ class Intake:
             or parent.article_id != article_id
             or parent.status is not CommentStatus.APPROVED
         ):
-            raise ValidationFailed({"parent_id": messages.NO_SUCH_PARENT})
+            raise ValidationFailed({"parent_id": Problem("not_found")})
 
     @functools.cached_property
     def _lookup_query(self) -> Select[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models import (
     BODY_LENGTH,
@@ -14,7 +14,6 @@ from models import (
     NAME_LENGTH,
     USER_AGENT_LENGTH,
 )
-from moderation import messages
 
 # Deliberately loose: a real address has one @, no spaces, and a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -59,12 +58,27 @@ def looks_like_email(address: str) -> bool:
     return _EMAIL.match(address) is not None
 
 
-class ValidationFailed(Exception):
-    """The submission cannot be accepted; `errors` maps each bad field to a message."""
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why one field is refused: a stable code ("required", "too_long") and the facts a
+    message is worded from (`{"limit": 80, "length": 95}`). The web app words it
+    (`moderation/messages.py`), in the reader's language."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+    code: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+
+class ValidationFailed(Exception):
+    """The input cannot be accepted; `problems` maps each bad field to its `Problem`."""
+
+    def __init__(self, problems: Mapping[str, Problem]) -> None:
+        super().__init__(dict(problems))
+        self.problems = dict(problems)
+
+    @property
+    def codes(self) -> dict[str, str]:
+        """Each bad field's code."""
+        return {name: problem.code for name, problem in self.problems.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,61 +97,53 @@ class Submission:
 
 
 def _required_text(
-    raw: Mapping[str, object],
-    field: str,
-    label: str,
-    missing: str,
-    limit: int,
-    errors: dict[str, str],
+    raw: Mapping[str, object], name: str, limit: int, problems: dict[str, Problem]
 ) -> str:
-    """The trimmed text of a required field; records a message in `errors` when it is bad."""
-    value = raw.get(field)
+    """The trimmed text of a required field; records a `Problem` when it is bad."""
+    value = raw.get(name)
     if value is not None and not isinstance(value, str):
-        errors[field] = f"{label} must be text."
+        problems[name] = Problem("not_text")
         return ""
     text = (value or "").strip()
     if not storable(text):
-        errors[field] = messages.UNSTORABLE_FIELD
+        problems[name] = Problem("not_storable")
     elif not text:
-        errors[field] = missing
+        problems[name] = Problem("required")
     elif len(text) > limit:
-        errors[field] = f"{label} must be at most {limit} characters (it has {len(text)})."
+        problems[name] = Problem("too_long", {"limit": limit, "length": len(text)})
     return text
+
+
+def page_language_code(raw: object) -> str | None:
+    """The language code of a page's language tag ("pt-BR" -> "pt"), or None.
+
+    A hint sent by the embed from the host page's `<html lang>`, never typed: an unusual tag
+    ("x-klingon", "") is ignored rather than refused, so the comment still goes through.
+    """
+    if not isinstance(raw, str):
+        return None
+    code = raw.strip().replace("_", "-").split("-", 1)[0].lower()
+    return code if _LANGUAGE.match(code) else None
 
 
 def validate(
     raw: Mapping[str, object], *, client_ip: str | None = None, user_agent: str | None = None
 ) -> Submission:
-    """Check every field at once and raise `ValidationFailed` with one message per bad field."""
-    errors: dict[str, str] = {}
+    """Check every field at once and raise `ValidationFailed` with one problem per bad field."""
+    problems: dict[str, Problem] = {}
 
-    name = _required_text(raw, "name", "Name", "Please give your name.", NAME_LENGTH, errors)
-    email = _required_text(
-        raw,
-        "email",
-        "Email",
-        "Please give your email; it is never published.",
-        EMAIL_LENGTH,
-        errors,
-    )
-    if "email" not in errors and not looks_like_email(email):
-        errors["email"] = "This does not look like an email address."
-    body = _required_text(raw, "body", "Comment", "Please write a comment.", BODY_LENGTH, errors)
+    name = _required_text(raw, "name", NAME_LENGTH, problems)
+    email = _required_text(raw, "email", EMAIL_LENGTH, problems)
+    if "email" not in problems and not looks_like_email(email):
+        problems["email"] = Problem("invalid")
+    body = _required_text(raw, "body", BODY_LENGTH, problems)
 
     parent_id: int | None = None
     raw_parent = raw.get("parent_id")
     if raw_parent not in (None, ""):
         parent_id = parse_id(raw_parent)
         if parent_id is None:
-            errors["parent_id"] = messages.COMMENT_NUMBER
-
-    page_language: str | None = None
-    raw_language = raw.get("page_language")
-    if raw_language not in (None, ""):
-        if isinstance(raw_language, str) and _LANGUAGE.match(raw_language.strip().lower()):
-            page_language = raw_language.strip().lower()
-        else:
-            errors["page_language"] = "Page language must be a language code such as 'es'."
+            problems["parent_id"] = Problem("invalid")
 
     page_description: str | None = None
     raw_description = raw.get("page_description")
@@ -146,16 +152,16 @@ def validate(
             # Sent by the embed, not typed: a long one is cut rather than refused.
             page_description = " ".join(raw_description.split())[:DESCRIPTION_LENGTH] or None
         else:
-            errors["page_description"] = "Page description must be text."
+            problems["page_description"] = Problem("not_text")
 
-    if errors:
-        raise ValidationFailed(errors)
+    if problems:
+        raise ValidationFailed(problems)
     return Submission(
         name=name,
         email=email,
         body=body,
         parent_id=parent_id,
-        page_language=page_language,
+        page_language=page_language_code(raw.get("page_language")),
         page_description=page_description,
         client_ip=client_ip,
         # Not typed by the commenter, so cleaned rather than refused.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article
 from moderation import feeds
 from moderation.articles import article_or_404
 from moderation.extensions import db
+from moderation.i18n import use_locale
 from moderation.public.views import bp
 
 
@@ -29,8 +30,10 @@ def _atom(feed: feeds.Feed, article: Article | None, self_url: str, page_url: st
 
 @bp.get("/articles/<slug>/comments.atom")
 def article_feed(slug: str) -> BaseResponse:
-    """The newest published comments on one article."""
+    """The newest published comments on one article, in its language."""
     found = article_or_404(slug)
+    # Feed readers send no useful Accept-Language, and the ETag must not depend on it.
+    use_locale(found.language, current_app.config["TERTULIA_DEFAULT_LOCALE"])
     return _atom(
         feeds.article_feed(db.session, found),
         found,
@@ -41,7 +44,8 @@ def article_feed(slug: str) -> BaseResponse:
 
 @bp.get("/comments.atom")
 def site_feed() -> BaseResponse:
-    """The newest published comments on the whole site."""
+    """The newest published comments on the whole site, in the site's default language."""
+    use_locale(current_app.config["TERTULIA_DEFAULT_LOCALE"])
     return _atom(
         feeds.site_feed(db.session),
         None,

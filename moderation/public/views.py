@@ -17,22 +17,31 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import BODY_LENGTH, Article, CommentStatus
+from models import BODY_LENGTH, Article
 from moderation import errors, messages
-from moderation.articles import article_or_404, find_article, thread_html
+from moderation.articles import article_or_404, find_article, published_comment, thread_html
 from moderation.auth.session import current_moderator
 from moderation.extensions import db
+from moderation.i18n import locale_code, use_locale
 from moderation.inputs import RefusedInput
+from moderation.messages import field_messages
 from moderation.pipeline import FIELDS, UnknownArticle, ValidationFailed, validate
 from moderation.pipeline.submission import parse_id, unstorable_shown
 from moderation.services import services
 from moderation.threads import PageRequest
 
 bp = Blueprint("public", __name__)
+
+# The fields of the form in the order the page shows them, and where the error summary sends
+# the reader for each (the reply-to comment is the "Replying to" line).
+FORM_ORDER = ("form", "name", "email", "body", "parent_id", "page_description")
+FIELD_TARGETS = {"name": "name", "email": "email", "body": "body", "parent_id": "replying"}
+# The flash category of the confirmation the page shows after a comment was sent.
+SENT = "comment"
 
 
 @bp.get("/")
@@ -45,19 +54,31 @@ def index() -> str:
 def render_article(
     article: Article,
     form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
+    messages: dict[str, str] | None = None,
     token: str | None = None,
     page: PageRequest | None = None,
 ) -> tuple[str, int]:
-    """The article page with a page of its thread; `form` and `errors` refill a rejected
-    submission. Returns the page and the thread version it shows."""
-    shown, version, thread = thread_html(article, page or PageRequest())
+    """The article page with a page of its thread; `form` and `messages` refill a rejected
+    submission. Returns the page and the thread version it shows.
+
+    The page speaks the article's language, else the one of the page the comment was sent from.
+    """
+    form = form or {}
+    messages = messages or {}
+    use_locale(article.language, form.get("page_language"))
+    parent_id = form.get("parent_id", "")
+    parent = published_comment(article, int(parent_id)) if parent_id.isdigit() else None
+    shown, version, thread = thread_html(article, page or PageRequest(), locale_code())
     html = render_template(
         "public/article.html",
         article=shown,
         thread=thread,
-        form=form or {},
-        errors=errors or {},
+        form=form,
+        errors=messages,
+        summary=[
+            (messages[name], FIELD_TARGETS.get(name)) for name in FORM_ORDER if name in messages
+        ],
+        parent=parent,
         token=token or generate_csrf(),
     )
     return html, version
@@ -66,23 +87,24 @@ def render_article(
 @bp.get("/articles/<slug>")
 def article(slug: str) -> tuple[str, int]:
     """An article, a page of its published thread (`?order=newest`, `?after=ID` for the next
-    page) and the comment form (`?reply_to=ID` fills reply-to)."""
+    page) and the comment form (`?reply_to=ID` replies to one)."""
     article = article_or_404(slug)
     page = PageRequest.for_readers(request.args)
     reply_to = parse_id(request.args.get("reply_to", ""))
-    # A reply-to field, a moderator's menu or a message to show makes the page this visitor's
-    # own. (Flask keeps the messages it takes from the session for the page's template.)
+    # A reply, a moderator's menu or a confirmation to show makes the page this visitor's own.
+    # (Flask keeps the messages it takes from the session for the page's template.)
     if reply_to or current_moderator() is not None or get_flashed_messages():
         return render_article(article, {"parent_id": str(reply_to or "")}, page=page)[0], 200
     # What every anonymous reader sees is the same page but for the token: render it once per
-    # thread version, page and script root (its links start with it), and put the token between
-    # its two halves.
+    # thread version, page, language and script root (its links start with it), and put the
+    # token between its two halves.
+    use_locale(article.language)
     cache = services().render_cache
-    key = ("page", article.id, article.thread_version, page, request.script_root)
+    key = ("page", article.id, article.thread_version, page, locale_code(), request.script_root)
     before, after = cache.get((*key, "before")), cache.get((*key, "after"))
     if not (isinstance(before, str) and isinstance(after, str)):
         before, after, version = split_at_token(article, page)
-        stored = ("page", article.id, version, page, request.script_root)
+        stored = ("page", article.id, version, page, locale_code(), request.script_root)
         cache.put((*stored, "before"), before)
         cache.put((*stored, "after"), after)
     return before + generate_csrf() + after, 200
@@ -138,14 +160,12 @@ def post_comment(slug: str) -> BaseResponse | tuple[str, int]:
         )
         comment = services().intake.submit(db.session, slug, submission)
     except ValidationFailed as failed:
-        return render_article(article_or_404(slug), typed_fields(), failed.errors)[0], 422
-    if comment.status is CommentStatus.APPROVED:
-        flash("Thank you! Your comment is published.", "success")
-        anchor = f"comment-{comment.id}"
-    else:
-        flash("Thank you! Your comment is awaiting moderation.", "success")
-        anchor = "comments"
-    return redirect(url_for("public.article", slug=slug, _anchor=anchor))
+        article = article_or_404(slug)
+        use_locale(article.language, request.form.get("page_language"))  # before the wording
+        return render_article(article, typed_fields(), field_messages(failed))[0], 422
+    # Worded where it is shown, in the page's language: "approved:31" or "pending:31".
+    flash(f"{comment.status.value}:{comment.id}", SENT)
+    return redirect(url_for("public.article", slug=slug))
 
 
 @bp.errorhandler(Exception)
@@ -163,37 +183,38 @@ def keep_what_was_typed(error: Exception) -> errors.Answer:
     )
     if passes or request.endpoint != "public.post_comment":
         return errors.answer(error)
-    http_error = errors.as_http_error(error)  # an unexpected error is logged and rolled back here
-    status, headers = errors.status_and_headers(http_error)
     typed = typed_fields()
     slug = str((request.view_args or {}).get("slug"))
-    if isinstance(http_error, ServiceUnavailable):
+    if errors.unavailable(error):  # asked nothing more of the database
+        use_locale(typed.get("page_language"))
+        told = errors.failure(error)
         page = render_template(
             "public/unsaved.html",
             slug=slug,
             form=typed,
-            message=http_error.description,
+            message=told.message,
             token=generate_csrf(),
             offline=True,
         )
-        return page, status, headers
+        return page, told.status, told.headers
     article = find_article(slug)
+    if article is not None:
+        use_locale(article.language, typed.get("page_language"))
+    told = errors.failure(error)  # an unexpected error is logged and rolled back here
     if article is None:
         # Nowhere to show the form: an error page that still holds the text.
         message = None
         if isinstance(error, UnknownArticle):
             message = gettext(messages.NOT_SENT_NO_ARTICLE, slug=unstorable_shown(error.slug))
-        page = render_template(
-            "errors/error.html", error=http_error, status=status, message=message, typed=typed
-        )
-        return page, status, headers
+        page = render_template("errors/error.html", failure=told, message=message, typed=typed)
+        return page, told.status, told.headers
     if isinstance(error, RefusedInput):
-        field_errors = error.errors
+        field_errors = field_messages(error)
     elif isinstance(error, RequestEntityTooLarge):
         field_errors = {"body": gettext(messages.COMMENT_TOO_LARGE, limit=BODY_LENGTH)}
     elif isinstance(error, CSRFError):
-        field_errors = {"form": "Your session expired before you sent this. Please send it again."}
+        field_errors = {"form": errors.session_expired()}
     else:
-        field_errors = {"form": http_error.description or http_error.name}
+        field_errors = {"form": told.message}
     page, _ = render_article(article, typed, field_errors)
-    return page, status, headers
+    return page, told.status, told.headers

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment, CommentStatus
 from moderation.auth.session import admin_required, login_required, signed_in_moderator
 from moderation.extensions import db
+from moderation.i18n import number
+from moderation.messages import decided, decided_many, status_label
 from moderation.pipeline import ACTIONS, NotAllowed, decide, decide_many, learning
 from moderation.pipeline.submission import parse_id
 from moderation.queue.listing import (
@@ -45,13 +49,14 @@ def model() -> str:
 @admin_required
 def rollback() -> BaseResponse:
     """Make another version active (admins only)."""
+    version = request.form.get("version") or None
     try:
-        active = learning.rollback(db.session, request.form.get("version") or None)
-    except LookupError as refused:
-        flash(str(refused), "error")
+        active = learning.rollback(db.session, version)
+    except LookupError:
+        flash(_("There is no usable spam filter version %(version)s.", version=version), "error")
     else:
         db.session.commit()
-        flash(f"The spam filter now scores with {active}.", "success")
+        flash(_("The spam filter now scores with %(version)s.", version=active), "success")
     return redirect(url_for("queue.model"))
 
 
@@ -115,11 +120,15 @@ def act(comment_id: int, action: str) -> BaseResponse:
             signed_in_moderator(),
             request.form.get("reason", ""),
         )
-    except NotAllowed as refused:
-        flash(str(refused), "error")
+    except NotAllowed:
+        status = status_label(ACTIONS[action].value)
+        flash(
+            _("Comment %(number)s is already %(status)s.", number=comment.id, status=status),
+            "error",
+        )
     else:
         db.session.commit()
-        flash(f"Comment {comment.id} by {comment.author_name}: {ACTIONS[action].value}.", "success")
+        flash(decided(ACTIONS[action].value, comment.id, comment.author_name), "success")
         _learn()
     return redirect(_back(folder))
 
@@ -136,7 +145,16 @@ def reject_author(comment_id: int) -> BaseResponse:
         db.session, comments, CommentStatus.REJECTED, signed_in_moderator(), "all by this author"
     )
     db.session.commit()
-    flash(f"{changed} pending comment(s) by {comment.author_name}: rejected.", "success")
+    flash(
+        ngettext(
+            "%(count)s pending comment by %(name)s rejected.",
+            "%(count)s pending comments by %(name)s rejected.",
+            changed,
+            count=number(changed),
+            name=comment.author_name,
+        ),
+        "success",
+    )
     return redirect(_back("pending"))
 
 
@@ -147,16 +165,16 @@ def bulk() -> BaseResponse:
     action = request.form.get("action", "")
     folder = request.form.get("folder", "pending")
     if action not in ACTIONS:
-        flash("Choose an action for the selected comments.", "error")
+        flash(_("Choose an action for the selected comments."), "error")
         return redirect(_back(folder))
     ids = [number for value in request.form.getlist("comment_id") if (number := parse_id(value))]
     comments = comments_by_ids(db.session, ids)
     if not comments:
-        flash("Select at least one comment.", "error")
+        flash(_("Select at least one comment."), "error")
         return redirect(_back(folder))
     changed = decide_many(db.session, comments, ACTIONS[action], signed_in_moderator())
     db.session.commit()
-    flash(f"{changed} comment(s): {ACTIONS[action].value}.", "success")
+    flash(decided_many(ACTIONS[action].value, changed), "success")
     _learn()
     return redirect(_back(folder))
 
@@ -170,4 +188,12 @@ def _learn() -> None:
         db.session, models, shared.learn_batch, shared.intake.spam_threshold
     )
     if outcome is not None and outcome.version.promoted:
-        flash(f"The spam filter learned from {outcome.learned} decisions.", "info")
+        flash(
+            ngettext(
+                "The spam filter learned from %(count)s decision.",
+                "The spam filter learned from %(count)s decisions.",
+                outcome.learned,
+                count=number(outcome.learned),
+            ),
+            "info",
+        )

@@ -9,6 +9,7 @@ per domain from its moderators' Approve and Spam decisions.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -137,6 +138,35 @@ class Destinations:
         if extra <= self.site_domains:
             return self
         return Destinations(self.site_domains | extra, self.learned)
+
+
+# Where a link leads when it is not to something to read or watch: a site's front page, or a
+# profile, page or channel on a social or video site. A citation names an article, a post, a
+# video or a file; "only a link to a front page" is how sites, shops and channels are advertised.
+_FRONT_PAGE = re.compile(r"(?:(?:index|default|home)(?:\.\w{2,5})?)?")
+_PROFILE = re.compile(r"(?:@[^/]+|(?:user|channel|c|pages|people|groups)/[^/]+(?:/\d+)?|[^/.]+)")
+_CHANNEL = re.compile(r"(?:@[^/]+|(?:user|channel|c)/[^/]+)(?:/(?:videos|featured|about))?")
+# First address segments on social sites that are a post or a feature, not a profile.
+_NOT_PROFILE = re.compile(
+    r"watch|status(?:es)?|posts?|p|reels?|shorts|hashtag|search|explore|share|sharer|embed|"
+    r"live|events|stor(?:y|ies)"
+)
+
+
+def is_a_place(destination: Destination, path: str) -> bool:
+    """Whether a link (its address after the host) leads to a place rather than a document.
+
+    A place is a site's front page, or a profile, page or channel on a social or video site.
+    Any deeper address (an article, a post, a video, a file) is something to read or watch.
+    """
+    path = path.split("#", 1)[0].split("?", 1)[0].strip("/").lower()
+    if _FRONT_PAGE.fullmatch(path):
+        return True
+    if destination is Destination.VIDEO:
+        return bool(_CHANNEL.fullmatch(path))
+    if destination is Destination.SOCIAL:
+        return bool(_PROFILE.fullmatch(path)) and not _NOT_PROFILE.fullmatch(path)
+    return False
 
 
 def _parents(labels: list[str]) -> Iterator[str]:

@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moderation.spam import text as texts
-from moderation.spam.destinations import Destination, Destinations, registered_domain
+from moderation.spam.destinations import (
+    Destination,
+    Destinations,
+    is_a_place,
+    registered_domain,
+)
 from moderation.spam.phrases import NOT_EVIDENCE, PHRASES, phrases
 
 # A phone number: 9-15 digits in groups, optionally after + or a bracketed area code. Groups are
@@ -44,6 +49,11 @@ _NOT_UPPER = re.compile(r"[^A-ZÀ-ÖØ-ÞА-Я]+")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Below this share of capitals a comment is not shouting; the model reads only the excess.
 SHOUTING = 0.6
+# A comment of at most this many words besides its links offers little more than the link: when
+# that leads to a front page or a profile rather than to something to read, the comment is there
+# to send readers away. About one sentence.
+BARE_LINK_WORDS = 12
+_WORD = re.compile(r"[^\W\d_]{2,}")
 # Disguised words needed before the disguise counts as evidence: one may be an accident.
 DISGUISE_MIN_WORDS = 2
 STYLED_MIN_LETTERS = 4
@@ -161,11 +171,17 @@ def extract(
     reasons: list[Reason] = []
 
     found: dict[str, Destination] = {}
+    places: dict[str, None] = {}  # domains linked at a front page or profile
     for link in texts.links(body):
-        found.setdefault(registered_domain(link.host), judge.judge(link.host))
+        domain, destination = registered_domain(link.host), judge.judge(link.host)
+        found.setdefault(domain, destination)
+        if destination in _PLACES and is_a_place(destination, link.path):
+            places.setdefault(domain)
     for domain, destination in found.items():
         evidence = _is_evidence(destination)
         reasons.append(Reason(f"link.{destination.value}", {"domain": domain}, evidence=evidence))
+    if places and _few_words(texts.strip_links(texts.plain(body)), BARE_LINK_WORDS):
+        reasons.append(Reason("link.bare", {"domain": next(iter(places))}, evidence=True))
     emails = texts.emails(body)
     for domain in dict.fromkeys(emails):
         evidence = _is_evidence(judge.judge(domain))
@@ -207,6 +223,18 @@ def extract(
     )
     links = tuple(LinkFinding(domain, destination) for domain, destination in found.items())
     return Signals(values=values, reasons=tuple(reasons), links=links)
+
+
+# Destinations whose address tells a citation from an invitation (a reference site is cited
+# whatever the address; a shortener or messaging link is evidence anyway).
+_PLACES = frozenset(
+    {Destination.UNKNOWN, Destination.COMMERCIAL, Destination.SOCIAL, Destination.VIDEO}
+)
+
+
+def _few_words(text: str, most: int) -> bool:
+    """Whether a text has at most `most` words; stops counting past it."""
+    return all(count <= most for count, _ in enumerate(_WORD.finditer(text), 1))
 
 
 def _is_evidence(destination: Destination) -> bool:

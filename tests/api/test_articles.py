@@ -91,11 +91,18 @@ def test_bad_article_fields_are_named(client: FlaskClient, app: Flask) -> None:
     assert response.status_code == 422
     assert response.json is not None
     assert set(response.json["errors"]) == {"slug", "title", "url", "language"}
+    assert response.json["codes"] == {
+        "slug": "invalid",
+        "title": "required",
+        "url": "invalid",
+        "language": "not_site_language",
+    }
     too_long = {"title": "x" * (TITLE_LENGTH + 1), "url": "https://x.example/" + "a" * URL_LENGTH}
     refused = client.put("/api/v1/articles/long", json=too_long, headers=AUTH)
     assert refused.status_code == 422 and refused.json is not None
     assert set(refused.json["errors"]) == {"title", "url"}
-    assert f"at most {URL_LENGTH} characters" in refused.json["errors"]["url"]
+    assert refused.json["codes"] == {"title": "too_long", "url": "too_long"}
+    assert f"at most {URL_LENGTH:,} characters" in refused.json["errors"]["url"]
     assert client.put("/api/v1/articles/x", data="title=X", headers=AUTH).status_code == 415
     assert client.put("/api/v1/articles/x", json=["X"], headers=AUTH).status_code == 400
     assert client.put("/api/v1/articles/x", json={"title": 3}, headers=AUTH).status_code == 400

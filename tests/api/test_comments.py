@@ -176,7 +176,8 @@ def test_posting_too_fast_is_rate_limited(app_factory: Any) -> None:
     assert count(limited) == 2
     refused = client.post(url("busy"), json={**GOOD, "body": "one more"})
     assert refused.headers["Retry-After"] == "60"
-    assert refused.json is not None and "2 per minute" in refused.json["errors"]["request"]
+    assert refused.json is not None and refused.json["codes"] == {"request": "rate_limited"}
+    assert "Please wait 1 minute" in refused.json["errors"]["request"]
 
 
 def test_an_unexpected_failure_is_a_json_500_and_writes_nothing(

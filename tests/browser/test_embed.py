@@ -86,7 +86,9 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
         page.fill("textarea[name=body]", "Desde el sitio de noticias")
         page.click(".tertulia-form button[type=submit]")
         page.wait_for_selector("[aria-invalid=true]")
-        assert "does not look like an email" in page.inner_text(".tertulia-form")
+        # The page is Spanish: so are the server's messages, under the field and in the summary.
+        assert "no parece una dirección de correo" in page.inner_text(".tertulia-form")
+        assert page.evaluate("document.activeElement.className") == "tertulia-summary"
         assert page.input_value("textarea[name=body]") == "Desde el sitio de noticias"
 
         page.fill("input[name=email]", "lucia@example.org")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import time
 
@@ -60,3 +61,40 @@ def test_crafted_markup_costs_what_a_comment_costs() -> None:
         started = time.process_time()
         render_markdown(body)
         assert time.process_time() - started < 0.03, unit
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("Los datos: https://datos.gob.pe/presupuesto.", ["https://datos.gob.pe/presupuesto"]),
+        ("(ver https://es.wikipedia.org/wiki/Lima_(Perú))", ["https://es.wikipedia.org/wiki/Lima_(Perú)"]),
+        ("en www.gob.pe, y ya", ["http://www.gob.pe"]),
+        ("https://a.org y https://b.org/x?q=1&r=2!", ["https://a.org", "https://b.org/x?q=1&r=2"]),
+        ("[el portal](https://a.org) y https://a.org", ["https://a.org", "https://a.org"]),
+        ("`https://code.example` no", []),
+        ("sin enlace: http:// ni nohttp://x.org ni awww.x.org", []),
+        ("javascript:alert(1)//https ni data:text/html,https://x.org", ["https://x.org"]),
+    ],
+)  # fmt: skip
+def test_bare_addresses_become_links(text: str, links: list[str]) -> None:
+    html = render_markdown(text)
+    found = re.findall(r'<a href="([^"]+)" rel="nofollow ugc noopener noreferrer">', html)
+    assert [html_module.unescape(href) for href in found] == links
+    assert "javascript:" not in "".join(found)
+
+
+def test_bare_addresses_are_linked_in_a_body_shown_as_plain_text() -> None:
+    body = "*" * 300 + "\n\nVer https://datos.gob.pe/x <b>."
+    html = render_markdown(body)
+    assert '<a href="https://datos.gob.pe/x" rel="nofollow ugc noopener noreferrer">' in html
+    assert "&lt;b&gt;" in html
+
+
+def test_a_body_of_addresses_costs_what_a_comment_costs() -> None:
+    """Links are made for the first 50 addresses only; generous bound for a busy CI."""
+    for unit in ("http://", "www.", "https://a.b/", "(http://x.y) ", "Ver https://x.org y "):
+        body = (unit * 5000)[:5000]
+        started = time.process_time()
+        html = render_markdown(body)
+        assert time.process_time() - started < 0.05, unit
+        assert html.count("<a ") <= 50

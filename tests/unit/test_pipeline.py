@@ -139,10 +139,14 @@ def test_reply_must_be_to_a_published_comment_of_the_same_article(
     pending = factory.comment(article)
     elsewhere = factory.comment(other, status=CommentStatus.APPROVED)
     assert submit(intake, article, GENUINE, parent_id=published.id).parent_id == published.id
-    for parent in (pending.id, elsewhere.id, 999_999):
+    for parent, code in (
+        (pending.id, "not_published"),
+        (elsewhere.id, "not_found"),
+        (999_999, "not_found"),
+    ):
         with pytest.raises(ValidationFailed) as caught:
             submit(intake, article, GENUINE, parent_id=parent)
-        assert "parent_id" in caught.value.errors
+        assert caught.value.codes == {"parent_id": code}
 
 
 def test_a_failed_write_leaves_no_row(intake: Intake, article: Article) -> None:

@@ -214,6 +214,33 @@ def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: Spam
     assert result.verdict(0.0) is not Verdict.SPAM
 
 
+@pytest.mark.parametrize(
+    ("body", "bare"),
+    [
+        ("Best deals here http://cheap-watches-example.com", True),
+        ("www.my-shop-example.xyz/", True),
+        ("follow https://twitter.com/someone_example", True),
+        ("https://www.youtube.com/channel/UC123 new videos every day", True),
+        ("Here is the report: https://local-news-example.com/budget", False),
+        ("He said it here: https://twitter.com/someone_example/status/1", False),
+        ("https://www.youtube.com/watch?v=abc", False),
+        ("https://www.dof.gob.mx/", False),  # a reference site is cited, whatever the address
+        (
+            "The council never published the minutes, so here is the city's front page where "
+            "they should be, and nothing is there yet: https://city-council-example.org",
+            False,  # more than a sentence around the link
+        ),
+    ],
+)
+def test_a_comment_that_is_only_a_link_to_a_front_page_is_evidence(
+    model: SpamModel, body: str, bare: bool
+) -> None:
+    result = model.score(body)
+    assert ("link.bare" in {r.code for r in result.reasons}) is bare
+    if bare:
+        assert result.evidence
+
+
 def test_context_adds_reasons_as_codes(model: SpamModel) -> None:
     body = "I agree with the previous comment, check the figures again."
     plain = model.score(body)

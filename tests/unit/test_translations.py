@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -11,7 +14,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask import Flask
 
+from moderation import messages, reasons
 from moderation.i18n import LOCALES, supported
+from tests.english import forms
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "moderation" / "translations"
@@ -23,6 +28,7 @@ def catalog(code: str) -> Catalog:
         return read_po(handle, locale=code)
 
 
+@functools.cache
 def marked_strings() -> set[str]:
     """Every string the code and templates mark for translation, as `make translations` finds."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
@@ -31,7 +37,7 @@ def marked_strings() -> set[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.update((message,) if isinstance(message, str) else message)
     return found
 
 
@@ -45,6 +51,9 @@ def test_every_marked_string_is_in_the_catalog(code: str) -> None:
     known = {
         message.id if isinstance(message.id, str) else message.id[0] for message in catalog(code)
     }
+    known |= {
+        message.id[1] for message in catalog(code) if isinstance(message.id, tuple)
+    }  # plural forms
     missing = sorted(marked_strings() - known)
     assert not missing, f"run `make translations`, then translate: {missing[:10]}"
 
@@ -66,6 +75,35 @@ def test_placeholders_match(code: str) -> None:
     # Babel's checkers compare the python-format placeholders of each message with its msgid.
     errors = [(message.id, errs) for message, errs in catalog(code).check()]
     assert not errors, errors[:5]
+
+
+BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_named_params_match(code: str) -> None:
+    # The tables of codes (reasons, messages) use {params}, which Babel does not check.
+    wrong = []
+    for message in catalog(code):
+        ids, strings = forms(message.id), forms(message.string)
+        expected = set(BRACES.findall(ids[-1]))
+        for translated in strings:
+            if set(BRACES.findall(translated)) - expected or (
+                len(ids) == 1 and set(BRACES.findall(translated)) != expected
+            ):
+                wrong.append((message.id, translated))
+    assert not wrong, wrong[:5]
+
+
+@pytest.mark.parametrize("table", [reasons.TEMPLATES, reasons.VERDICT_LABELS, messages.MESSAGES])
+def test_tables_use_plain_named_params(table: dict[str, Any]) -> None:
+    # Numbers are localized before they are filled in: a format spec ("{score:.2f}") would fail
+    # on the localized text. Every template is marked, so `make translations` finds it.
+    marked = marked_strings()
+    for code, template in table.items():
+        for form in template if isinstance(template, tuple) else (template,):
+            assert all(name.isidentifier() for name in BRACES.findall(form)), (code, form)
+            assert code == "legacy" or form in marked, (code, form)
 
 
 @pytest.mark.parametrize(

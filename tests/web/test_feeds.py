@@ -41,7 +41,7 @@ def parse(client: FlaskClient, path: str) -> feedparser.FeedParserDict:
 def test_article_feed(client: FlaskClient, factory: Factory) -> None:
     seed(factory)
     feed = parse(client, "/articles/ley/comments.atom")
-    assert feed.feed.title == "Comments on Ley de datos · Tertulia"
+    assert feed.feed.title == "Comentarios sobre Ley de datos · Tertulia"  # the article speaks es
     assert feed.feed.language == "es"
     bodies = [entry.content[0].value for entry in feed.entries]
     assert len(bodies) == 2 and "<em>bien</em>" in "".join(bodies)
@@ -63,10 +63,10 @@ def test_pages_link_their_feeds(client: FlaskClient, factory: Factory) -> None:
     seed(factory)
     page = client.get("/articles/ley").get_data(as_text=True)
     assert (
-        '<link rel="alternate" type="application/atom+xml" title="Comments on Ley de datos" '
+        '<link rel="alternate" type="application/atom+xml" title="Comentarios sobre Ley de datos" '
         'href="/articles/ley/comments.atom">' in page
     )
-    assert 'type="application/atom+xml" title="Recent comments" href="/comments.atom"' in page
+    assert 'type="application/atom+xml" title="Comentarios recientes" href="/comments.atom"' in page
     assert 'href="/comments.atom"' in client.get("/").get_data(as_text=True)
 
 

@@ -292,7 +292,7 @@ def test_reject_all_by_this_author(
         f"/queue/comments/{troll[0].id}/reject-author", data={"csrf_token": token}
     )
     assert response.status_code == 302
-    assert "3 pending comment(s)" in client.get("/queue/").get_data(as_text=True)
+    assert "3 pending comments by Reader" in client.get("/queue/").get_data(as_text=True)
     with app.app_context():
         statuses = {c.id: c.status for c in db.session.query(Comment)}
     assert all(statuses[c.id] is CommentStatus.REJECTED for c in troll)

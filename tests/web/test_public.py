@@ -18,7 +18,8 @@ from tests.factories import Factory
 
 @pytest.fixture
 def article(factory: Factory) -> Article:
-    return factory.article(slug="presupuesto", language="es")
+    # An English article: its page speaks English (tests/web/test_i18n.py has the others).
+    return factory.article(slug="presupuesto", language="en")
 
 
 def post(client: FlaskClient, slug: str, **fields: str) -> Any:
@@ -48,7 +49,7 @@ def test_article_page_shows_the_published_thread_only(
     assert "Una respuesta" in page
     assert "Esperando moderación" not in page and "Compre ya" not in page
     assert root.author_email not in page
-    assert '<html lang="es">' in page
+    assert '<html lang="en">' in page
 
 
 def test_valid_comment_redirects_with_awaiting_moderation(
@@ -63,9 +64,16 @@ def test_valid_comment_redirects_with_awaiting_moderation(
         page_language="es",
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/articles/presupuesto#comments")
+    assert response.headers["Location"].endswith("/articles/presupuesto")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "awaiting moderation" in page
+    # Where the reader is looking (the form), focused and announced.
+    confirmation = re.search(
+        r'<div class="flash success confirmation"([^>]*)>(.*?)</div>', page, re.S
+    )
+    assert confirmation is not None and "awaiting moderation" in confirmation.group(2)
+    assert 'role="status"' in confirmation.group(1) and "autofocus" in confirmation.group(1)
+    assert page.index("confirmation") > page.index('id="comment-form"')
+    assert 'value=""' in page and "</textarea>" in page and "¡Muy útil" not in page
     (stored,) = comments(app)
     assert stored.status is CommentStatus.PENDING and stored.page_language == "es"
     assert "¡Muy útil, gracias!" not in page  # not published until a moderator approves it
@@ -82,6 +90,12 @@ def test_invalid_comment_keeps_what_was_typed(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "This does not look like an email address." in page
+    # A summary at the top of the form links to the field and takes focus; the message stays
+    # under the field too.
+    summary = re.search(r'<div class="error-summary"([^>]*)>(.*?)</div>', page, re.S)
+    assert summary is not None and "autofocus" in summary.group(1)
+    assert '<a href="#email">This does not look like an email address.</a>' in summary.group(2)
+    assert '<span class="error" id="email-error">This does not look' in page
     assert 'value="Lucía"' in page and 'value="lucia-at-example"' in page
     assert "Mi opinión &lt;b&gt;x&lt;/b&gt;</textarea>" in page
     assert comments(app) == []
@@ -148,7 +162,7 @@ def test_a_form_post_to_an_unknown_article_is_a_404_page(
     fields = {"name": "Ana", "email": "ana@example.org", "body": "Hola"}
     response = client.post("/articles/nope", data={"csrf_token": token, **fields})
     assert response.status_code == 404
-    assert "There is no article &#39;nope&#39;" in response.get_data(as_text=True)
+    assert "There is no article “nope”" in response.get_data(as_text=True)
 
 
 def test_rate_limit_keeps_the_text(app_factory: Any) -> None:
@@ -175,13 +189,16 @@ def test_security_headers(client: FlaskClient, article: Article) -> None:
 def test_reply_link_fills_the_reply_to_field(
     client: FlaskClient, factory: Factory, article: Article
 ) -> None:
-    parent = factory.comment(article, status=CommentStatus.APPROVED)
+    parent = factory.comment(article, status=CommentStatus.APPROVED, author_name="Lucía")
     page = client.get("/articles/presupuesto").get_data(as_text=True)
-    assert f'href="?reply_to={parent.id}#comment-form"' in page
+    assert f'href="?reply_to={parent.id}"' in page
     form = client.get(f"/articles/presupuesto?reply_to={parent.id}").get_data(as_text=True)
-    assert f'name="parent_id" inputmode="numeric" value="{parent.id}"' in form
-    ignored = client.get("/articles/presupuesto?reply_to=<x>").get_data(as_text=True)
-    assert 'inputmode="numeric" value=""' in ignored
+    # No bare number box: who is replied to, a way back, and the number in a hidden field.
+    assert 'Replying to Lucía · <a href="/articles/presupuesto">cancel</a>' in form
+    assert f'<input type="hidden" name="parent_id" value="{parent.id}">' in form
+    for ignored in ("<x>", "999999"):
+        page = client.get(f"/articles/presupuesto?reply_to={ignored}").get_data(as_text=True)
+        assert "Replying to" not in page and 'name="parent_id"' not in page
 
 
 def test_cached_page_still_gives_each_visitor_their_own_token(
