@@ -36,7 +36,6 @@ MESSAGES: dict[str, str] = {
     "body.too_long": N_("A comment can have at most {limit} characters (yours has {length})."),
     "parent_id.invalid": N_("The comment you reply to must be given by its number."),
     "parent_id.not_found": N_("The comment you reply to is not on this article."),
-    "parent_id.not_published": N_("You can only reply to a published comment."),
     # an article
     "slug.invalid": N_("Use letters, digits, “.”, “_” and “-” (it becomes part of the address)."),
     "slug.taken": N_("An article “{slug}” already exists."),

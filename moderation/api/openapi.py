@@ -68,8 +68,8 @@ SCHEMAS: dict[str, Any] = {
             "codes": {
                 "type": "object",
                 "description": "field -> stable code, the same fields as `errors`. A field: "
-                "`required`, `too_long`, `not_text`, `invalid`, `not_found` and "
-                "`not_published` (`parent_id`), `taken`, `not_site_language`. The request: "
+                "`required`, `too_long`, `not_text`, `invalid`, `not_found`, "
+                "`taken`, `not_site_language`. The request: "
                 "`not_json` (`content_type`), `invalid`, `not_object`, `not_strings` "
                 "(`json`), `not_configured`, `invalid` (`authorization`), `not_allowed` "
                 "(`origin`), and for `request` the HTTP error: `bad_request`, `not_found`, "

@@ -66,8 +66,8 @@ def render_article(
     form = form or {}
     messages = messages or {}
     use_locale(article.language, form.get("page_language"))
-    parent_id = form.get("parent_id", "")
-    parent = published_comment(article, int(parent_id)) if parent_id.isdigit() else None
+    parent_id = parse_id(form.get("parent_id", ""))
+    parent = published_comment(article, parent_id) if parent_id is not None else None
     shown, version, thread = thread_html(article, page or PageRequest(), locale_code())
     html = render_template(
         "public/article.html",

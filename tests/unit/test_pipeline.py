@@ -140,7 +140,7 @@ def test_reply_must_be_to_a_published_comment_of_the_same_article(
     elsewhere = factory.comment(other, status=CommentStatus.APPROVED)
     assert submit(intake, article, GENUINE, parent_id=published.id).parent_id == published.id
     for parent, code in (
-        (pending.id, "not_published"),
+        (pending.id, "not_found"),  # unpublished answers like missing (privacy)
         (elsewhere.id, "not_found"),
         (999_999, "not_found"),
     ):

@@ -371,9 +371,9 @@ def check(example: Example, response: Any, before: dict[str, int], after: dict[s
     assert status < 500, described
     if status >= 400 and example.path.startswith(API):
         payload = response.get_json(silent=True)
-        assert isinstance(payload, dict) and set(payload) == {"errors"}, described
-        errors = payload["errors"]
-        assert isinstance(errors, dict) and errors, described
+        assert isinstance(payload, dict) and set(payload) == {"errors", "codes"}, described
+        errors, codes = payload["errors"], payload["codes"]
+        assert isinstance(errors, dict) and errors and codes.keys() == errors.keys(), described
         assert all(isinstance(k, str) and isinstance(v, str) for k, v in errors.items()), described
     if status >= 400:
         assert before == after, f"{described} and still wrote: {before} -> {after}"

@@ -27,7 +27,8 @@ UNSTORABLE = ["a\x00b", "a\ud800b", "\udfff"]
 
 @pytest.fixture
 def article(factory: Factory) -> Article:
-    return factory.article(slug="presupuesto", language="es")
+    # An English article: the page speaks its language, and these tests read its messages.
+    return factory.article(slug="presupuesto", language="en")
 
 
 def stored(app: Flask, model: Any = Comment) -> int:
@@ -134,10 +135,12 @@ def test_odd_reply_to_numbers_are_named_on_the_form_and_the_api(
     response = form_post(client, **GOOD, parent_id=parent)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'id="parent_id-error"' in page and "Un comentario que escribí.</textarea>" in page
+    said = "The comment you reply to must be given by its number."
+    assert f'id="replying" tabindex="-1"><span class="error">{said}' in page
+    assert "Un comentario que escribí.</textarea>" in page
     answer = api_post(client, {**GOOD, "parent_id": parent})
     assert answer.status_code == 422
-    assert answer.json == {"errors": {"parent_id": "Reply-to must be a comment number."}}
+    assert answer.json == {"errors": {"parent_id": said}, "codes": {"parent_id": "invalid"}}
     assert stored(app) == 0
 
 

@@ -102,7 +102,10 @@ def test_unpublished_comments_answer_like_missing_ones(
         ).get_data(as_text=True)
         for comment_id in ids
     }
-    assert answers == {'{"errors":{"parent_id":"There is no such comment on this article."}}\n'}
+    said = "The comment you reply to is not on this article."
+    assert answers == {
+        f'{{"codes":{{"parent_id":"not_found"}},"errors":{{"parent_id":"{said}"}}}}\n'
+    }
     from tests.conftest import csrf_token
 
     pages = set()
@@ -114,5 +117,5 @@ def test_unpublished_comments_answer_like_missing_ones(
         )
         assert page.status_code == 422
         text = page.get_data(as_text=True)
-        pages.add(text[text.index('id="parent_id-error"') :][:120])
+        pages.add(text[text.index('id="replying"') :][:160])
     assert len(pages) == 1

@@ -162,7 +162,9 @@ def test_a_form_post_to_an_unknown_article_is_a_404_page(
     fields = {"name": "Ana", "email": "ana@example.org", "body": "Hola"}
     response = client.post("/articles/nope", data={"csrf_token": token, **fields})
     assert response.status_code == 404
-    assert "There is no article “nope”" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "There is no article &#39;nope&#39;, so your comment was not sent." in page
+    assert "Hola</textarea>" in page  # what was typed, to keep
 
 
 def test_rate_limit_keeps_the_text(app_factory: Any) -> None:
@@ -191,7 +193,7 @@ def test_reply_link_fills_the_reply_to_field(
 ) -> None:
     parent = factory.comment(article, status=CommentStatus.APPROVED, author_name="Lucía")
     page = client.get("/articles/presupuesto").get_data(as_text=True)
-    assert f'href="?reply_to={parent.id}"' in page
+    assert f'href="?reply_to={parent.id}#comment-form"' in page
     form = client.get(f"/articles/presupuesto?reply_to={parent.id}").get_data(as_text=True)
     # No bare number box: who is replied to, a way back, and the number in a hidden field.
     assert 'Replying to Lucía · <a href="/articles/presupuesto">cancel</a>' in form

@@ -50,7 +50,7 @@ def test_signing_out_ends_the_session_not_just_the_cookie(
 
 @pytest.mark.parametrize(
     ("language", "said"),
-    [("es", "Cerraste la sesión."), ("pt", "Você saiu da sessão."), ("en", "You are signed out.")],
+    [("es", "Cerraste sesión."), ("pt", "Você saiu da sua conta."), ("en", "You are signed out.")],
 )
 def test_the_sign_out_is_said_in_the_moderators_language(
     client: FlaskClient, auth: Auth, moderator: Moderator, language: str, said: str
