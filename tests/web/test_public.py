@@ -193,7 +193,7 @@ def test_reply_link_fills_the_reply_to_field(
 ) -> None:
     parent = factory.comment(article, status=CommentStatus.APPROVED, author_name="Lucía")
     page = client.get("/articles/presupuesto").get_data(as_text=True)
-    assert f'href="?reply_to={parent.id}#comment-form"' in page
+    assert f'href="?reply_to={parent.id}"' in page
     form = client.get(f"/articles/presupuesto?reply_to={parent.id}").get_data(as_text=True)
     # No bare number box: who is replied to, a way back, and the number in a hidden field.
     assert 'Replying to Lucía · <a href="/articles/presupuesto">cancel</a>' in form
