@@ -67,7 +67,8 @@ def test_comments_are_taken_unclassified(broken: Flask, which: str, through: str
         token = csrf_token(client, "/articles/nota")
         sent = client.post("/articles/nota", data={**COMMENT, "csrf_token": token})
         assert sent.status_code == 302
-        assert "awaiting moderation" in client.get(sent.location).get_data(as_text=True)
+        # The Spanish article's confirmation: "awaiting moderation".
+        assert "espera moderación" in client.get(sent.location).get_data(as_text=True)
     found = reasons(broken)
     assert found == [f"{which}.unavailable"]
 

@@ -78,7 +78,10 @@ def test_the_api_answers_503_and_stores_nothing(site: tuple[Flask, Outage]) -> N
         response = client.post("/api/v1/articles/presupuesto/comments", json=body)
     assert response.status_code == 503
     assert retry_after(response) > 0
-    assert response.json == {"errors": {"request": messages.DATABASE_UNAVAILABLE}}
+    assert response.json == {
+        "errors": {"request": messages.DATABASE_UNAVAILABLE},
+        "codes": {"request": "unavailable"},
+    }
     assert stored(app) == 1
     assert client.post("/api/v1/articles/presupuesto/comments", json=body).status_code == 202
     assert stored(app) == 2

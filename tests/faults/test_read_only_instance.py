@@ -79,7 +79,10 @@ def test_reading_works_and_posting_answers_503(
         return
     assert posted.status == 503
     assert int(posted.headers["Retry-After"]) > 0
-    assert posted.json() == {"errors": {"request": messages.READ_ONLY}}
+    assert posted.json() == {
+        "errors": {"request": messages.READ_ONLY},
+        "codes": {"request": "unavailable"},
+    }
     assert sent.status == 503
     assert f">{html.escape(COMMENT['body'])}</textarea>" in sent.body  # the text is kept
     assert ready.status == 200
