@@ -81,8 +81,6 @@ MESSAGES: dict[str, str] = {
 
 
 # The refusals that guard the site, shown with `gettext` (`%(name)s` placeholders).
-# Input that no column can hold: a NUL character, or half of a UTF-16 surrogate pair.
-UNSTORABLE_FIELD = MESSAGES["not_storable"]
 COMMENT_TOO_LARGE = N_(
     "Your comment is too long to be sent (at most %(limit)d characters). "
     "Please shorten it and send it again."
