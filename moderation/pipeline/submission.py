@@ -19,7 +19,20 @@ from models import (
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
-FIELDS = ("name", "email", "body", "parent_id", "page_language", "page_description")
+FIELDS = (
+    "name",
+    "email",
+    "body",
+    "parent_id",
+    "page_language",
+    "page_description",
+    "notify_published",
+    "notify_replies",
+)
+# The two tick boxes: tell me when my comment is published, tell me about replies.
+NOTIFY_FIELDS = ("notify_published", "notify_replies")
+_TRUE = frozenset({"on", "1", "true", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
 # What the form and the embed tell the commenter about lengths (`maxlength`).
 COMMENT_LIMITS = {name: FIELD_LIMITS[name] for name in ("name", "email", "body")}
 
@@ -50,6 +63,9 @@ class Submission:
     page_description: str | None = None
     client_ip: str | None = None
     user_agent: str | None = None
+    # The author's opt-ins to email notifications about this comment.
+    notify_published: bool = False
+    notify_replies: bool = False
 
 
 def _required_text(
@@ -124,6 +140,8 @@ def validate(
         else:
             errors["page_description"] = "Page description must be text."
 
+    notify = {name: _flag(raw.get(name), name, errors) for name in NOTIFY_FIELDS}
+
     if errors:
         raise ValidationFailed(errors)
     return Submission(
@@ -135,4 +153,16 @@ def validate(
         page_description=page_description,
         client_ip=client_ip,
         user_agent=(user_agent or None) and user_agent[:USER_AGENT_LENGTH],
+        notify_published=notify["notify_published"],
+        notify_replies=notify["notify_replies"],
     )
+
+
+def _flag(value: object, field: str, errors: dict[str, str]) -> bool:
+    """A tick box: a JSON boolean, or what a form sends ("on" when ticked, nothing when not)."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    errors[field] = "Must be true or false."
+    return False
