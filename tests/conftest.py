@@ -173,6 +173,17 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
+def queue_form(client: FlaskClient, comment_id: int) -> dict[str, str]:
+    """What the queue page shows for one comment's action buttons: the CSRF token and the status
+    the moderator sees (`seen`), as a browser would send them."""
+    page = client.get(f"/queue/comments/{comment_id}", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    seen = re.search(rf'name="seen-{comment_id}" value="(\w+)"', text)
+    token = CSRF_INPUT.search(text)
+    assert seen and token, f"comment {comment_id} is not on its queue page"
+    return {"csrf_token": token.group(1), "seen": seen.group(1)}
+
+
 class Auth:
     """Signs a moderator in and out through the real login form."""
 
