@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import utcnow
+from models import NotifyMode, utcnow
 from moderation.auth.session import (
     authenticate,
     current_moderator,
@@ -77,3 +78,25 @@ def password() -> str | BaseResponse | tuple[str, int]:
     sign_in(moderator)  # this session stays signed in; the others no longer match the hash
     flash("Your password is changed.", "success")
     return redirect(url_for("queue.index"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notifications() -> str | BaseResponse | tuple[str, int]:
+    """Let a moderator choose mails about pending comments in their languages."""
+    moderator = signed_in_moderator()
+    if request.method == "GET":
+        return render_template("auth/notifications.html", moderator=moderator, error=None)
+    try:
+        chosen = NotifyMode(request.form.get("notify", ""))
+    except ValueError:
+        error = _("Choose when to hear about pending comments.")
+        page = render_template("auth/notifications.html", moderator=moderator, error=error)
+        return page, 422
+    if chosen is not moderator.notify:
+        moderator.notify = chosen
+        # A new digest covers the comments from now on, not the whole backlog.
+        moderator.digest_until = utcnow() if chosen is NotifyMode.DAILY else None
+    db.session.commit()
+    flash(_("Your notification settings are saved."), "success")
+    return redirect(url_for("auth.notifications"))

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext, ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment, CommentStatus
+from moderation import audit
 from moderation.auth.session import admin_required, login_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
@@ -60,6 +61,7 @@ def rollback() -> BaseResponse:
     except LookupError as refused:
         flash(str(refused), "error")
     else:
+        audit.record(db.session, signed_in_moderator().email, "spam.rollback", str(active))
         db.session.commit()
         flash(f"The spam filter now scores with {active}.", "success")
     return redirect(url_for("queue.model"))
