@@ -89,6 +89,7 @@ def compose(session: Session, mail: OutboxMail, now: datetime) -> EmailMessage |
     sender = current_app.config["TERTULIA_MAIL_FROM"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message = EmailMessage()
+    message.set_content(text)  # first: it clears every Content-* header set before it
     message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = " ".join(subject.split())
@@ -98,7 +99,6 @@ def compose(session: Session, mail: OutboxMail, now: datetime) -> EmailMessage |
     message["Content-Language"] = locale
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text)
     return message
 
 
@@ -132,9 +132,7 @@ def _content(session: Session, mail: OutboxMail, unsubscribe: str) -> tuple[str,
         "comment": comment,
         "article": article,
         "unsubscribe": unsubscribe,
-        "public_link": external_url(
-            "public.article", slug=article.slug, _anchor=f"comment-{comment.id}"
-        ),
+        "public_link": external_url("public.article", slug=article.slug) + f"#comment-{comment.id}",
     }
     if mail.kind == events.MODERATOR_PENDING:
         subject = gettext("A comment waits for moderation on “%(title)s”", title=article.title)

@@ -30,7 +30,7 @@ from moderation.extensions import db
 from tests.factories import Factory
 from tests.package import wheel
 
-pytest_plugins = ("tests.sealing",)
+pytest_plugins = ("tests.sealing", "tests.mailserver")
 
 POSTGRES_URL = database_url() if os.environ.get("DATABASE_URL") else None
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -26,7 +26,7 @@ ERROR_LENGTH = 2000
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt: 1, 2, 4 ... minutes, at most 6 h."""
-    return min(FIRST_RETRY * 2 ** max(0, attempts - 1), LONGEST_WAIT)
+    return min(FIRST_RETRY * (1 << max(0, attempts - 1)), LONGEST_WAIT)
 
 
 def due(session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
@@ -87,7 +87,8 @@ def retry(session: Session, mail_id: int, now: datetime) -> bool:
         .values(status=MailStatus.QUEUED, attempts=0, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
-    return moved.rowcount == 1  # type: ignore[attr-defined]
+    count: int = moved.rowcount  # type: ignore[attr-defined]
+    return count == 1
 
 
 def problems(session: Session, limit: int = 100) -> Sequence[OutboxMail]:

@@ -41,9 +41,7 @@ class Conflict(Exception):
     it stands now.
     """
 
-    def __init__(
-        self, comment: Comment, seen: CommentStatus, latest: Decision | None
-    ) -> None:
+    def __init__(self, comment: Comment, seen: CommentStatus, latest: Decision | None) -> None:
         super().__init__(f"comment {comment.id} is {comment.status.value}, not {seen.value}")
         self.comment = comment
         self.seen = seen

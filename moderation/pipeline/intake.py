@@ -29,9 +29,9 @@ from models import (
     comment_search_text,
     utcnow,
 )
-from moderation.notifications import events
 from moderation.language import LanguageDetector
 from moderation.markdown import render_markdown
+from moderation.notifications import events
 from moderation.pipeline.checks import (
     LanguageVerdict,
     SpamVerdict,
@@ -126,7 +126,7 @@ class Classification:
     language: LanguageVerdict
     spam: SpamVerdict
     status: CommentStatus
-    rules: RulesVerdict = RulesVerdict()
+    rules: RulesVerdict = field(default_factory=RulesVerdict)
 
     @property
     def reasons(self) -> list[dict[str, Any]]:

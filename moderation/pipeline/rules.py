@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -167,7 +168,8 @@ class SiteRules:
         ban, or False), its client's network and its words."""
         if author_banned:
             until = None if author_banned is True else _iso(author_banned)
-            result = CheckResult("rules", "ban.author", {"until": until}, flag=True)
+            params: dict[str, Any] = {"until": until}
+            result = CheckResult("rules", "ban.author", params, flag=True)
             return RulesVerdict((result,), CommentStatus.REJECTED)
         if ban := self.banned_network(address, now):
             params = {

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from models import Article, Comment, CommentStatus, Decision, Moderator, fold
@@ -101,7 +101,7 @@ def search_condition(search: str) -> ColumnElement[bool]:
     """
     needle = fold(search.strip())
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = bindparam("search", f"%{escaped}%", literal_execute=True)
+    pattern: BindParameter[str] = bindparam("search", f"%{escaped}%", literal_execute=True)
     return Comment.search_text.like(pattern, escape="\\")
 
 
@@ -162,7 +162,9 @@ def folder_page(
     ).all()
     in_folder = Comment.status == status
     likely = capped_count(session, select(Comment.id).where(in_folder, Comment.likely_spam))
-    folder = total if len(where) == 1 else capped_count(session, select(Comment.id).where(in_folder))
+    folder = (
+        total if len(where) == 1 else capped_count(session, select(Comment.id).where(in_folder))
+    )
     languages: dict[str, int] = {}
     articles: list[ArticleCount] = []
     if not folder.capped:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext, ngettext
+from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment, CommentStatus
@@ -28,13 +28,15 @@ from moderation.services import services
 
 bp = Blueprint("queue", __name__)
 
-# What a status is called on the queue's pages, in the moderator's language.
-STATUS_NAMES = {
-    CommentStatus.PENDING: lazy_gettext("pending"),
-    CommentStatus.APPROVED: lazy_gettext("approved"),
-    CommentStatus.REJECTED: lazy_gettext("rejected"),
-    CommentStatus.SPAM: lazy_gettext("spam"),
-}
+
+def status_names() -> dict[CommentStatus, str]:
+    """What each status is called on the queue's pages, in the moderator's language."""
+    return {
+        CommentStatus.PENDING: _("pending"),
+        CommentStatus.APPROVED: _("approved"),
+        CommentStatus.REJECTED: _("rejected"),
+        CommentStatus.SPAM: _("spam"),
+    }
 
 
 @bp.get("/model")
@@ -99,7 +101,7 @@ def index(folder: str) -> str:
         counts=folder_counts(db.session),
         moderator=moderator,
         actions=ACTIONS,
-        statuses=STATUS_NAMES,
+        statuses=status_names(),
         site_languages=site_languages(),
     )
 
@@ -159,7 +161,7 @@ def act(comment_id: int, action: str) -> BaseResponse | tuple[str, int]:
             conflicts=[conflict],
             action=action,
             target=ACTIONS[action],
-            statuses=STATUS_NAMES,
+            statuses=status_names(),
             back=_back(seen.value),
         )
         return page, 409
@@ -170,7 +172,7 @@ def act(comment_id: int, action: str) -> BaseResponse | tuple[str, int]:
                 "Comment %(id)s by %(name)s: %(status)s.",
                 id=comment.id,
                 name=comment.author_name,
-                status=STATUS_NAMES[ACTIONS[action]],
+                status=status_names()[ACTIONS[action]],
             ),
             "success",
         )
@@ -190,7 +192,9 @@ def reject_author(comment_id: int) -> BaseResponse:
         db.session, comments, CommentStatus.REJECTED, signed_in_moderator(), "all by this author"
     )
     db.session.commit()
-    flash(f"{len(outcome.changed)} pending comment(s) by {comment.author_name}: rejected.", "success")
+    flash(
+        f"{len(outcome.changed)} pending comment(s) by {comment.author_name}: rejected.", "success"
+    )
     return redirect(_back("pending"))
 
 
@@ -227,7 +231,7 @@ def bulk() -> BaseResponse | tuple[str, int]:
             outcome=outcome,
             action=action,
             target=ACTIONS[action],
-            statuses=STATUS_NAMES,
+            statuses=status_names(),
             back=_back(folder),
         )
         return page, 200
@@ -235,7 +239,7 @@ def bulk() -> BaseResponse | tuple[str, int]:
         "%(num)d comment: %(status)s.",
         "%(num)d comments: %(status)s.",
         len(outcome.changed),
-        status=STATUS_NAMES[ACTIONS[action]],
+        status=status_names()[ACTIONS[action]],
     )
     if outcome.already:
         message += " " + ngettext(

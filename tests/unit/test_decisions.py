@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -77,7 +78,7 @@ def test_a_comment_changed_since_it_was_seen_is_left_alone(app: Flask, factory: 
     # Applying anyway means sending the status now seen.
     decide(factory.session, comment, CommentStatus.APPROVED, second, seen=CommentStatus.REJECTED)
     factory.session.commit()
-    assert comment.status is CommentStatus.APPROVED
+    assert factory.session.get_one(Comment, comment.id).status is CommentStatus.APPROVED
 
 
 def test_bulk_reports_conflicts_per_comment(app: Flask, factory: Factory) -> None:
@@ -97,46 +98,50 @@ def test_bulk_reports_conflicts_per_comment(app: Flask, factory: Factory) -> Non
     assert outcome.conflicts[0].status is CommentStatus.SPAM
 
 
-@pytest.mark.parametrize("rounds", [6])
-def test_racing_moderators_record_exactly_one_decision(
-    app: Flask, factory: Factory, rounds: int
-) -> None:
-    """Two transactions on their own connections decide the same comment at the same moment,
-    each from the status it read: one wins, the other changes nothing (SQLite and PostgreSQL)."""
+def race(make_session: Any, comment_id: int, moderator_ids: list[int]) -> list[str]:
+    """Two moderators decide one comment at once, each from the status it read."""
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def moderate(moderator_id: int, to_status: CommentStatus) -> None:
+        session = make_session()
+        try:
+            comment = session.get_one(Comment, comment_id)
+            seen = comment.status  # both read "pending" before either writes
+            moderator = session.get(Moderator, moderator_id)
+            barrier.wait(timeout=20)
+            try:
+                decide(session, comment, to_status, moderator, seen=seen)
+                session.commit()
+                outcomes.append("changed")
+            except Conflict:
+                session.rollback()
+                outcomes.append("conflict")
+        finally:
+            session.close()
+
+    threads = [
+        threading.Thread(target=moderate, args=(moderator_ids[0], CommentStatus.APPROVED)),
+        threading.Thread(target=moderate, args=(moderator_ids[1], CommentStatus.REJECTED)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def test_racing_moderators_record_exactly_one_decision(app: Flask, factory: Factory) -> None:
+    """Two transactions on their own connections decide the same comment at the same moment:
+    one wins, the other changes nothing (run on SQLite and on PostgreSQL)."""
     article = factory.article()
     moderators = [factory.moderator(f"{name}@example.org").id for name in ("a", "b")]
-    make_session = app.extensions["tertulia.db"]
-    for _ in range(rounds):
+    for _ in range(6):
         comment_id = factory.comment(article).id
-        barrier = threading.Barrier(2)
-        outcomes: list[str] = []
-
-        def moderate(index: int, to_status: CommentStatus, comment_id: int = comment_id) -> None:
-            session = make_session()
-            try:
-                comment = session.get_one(Comment, comment_id)
-                seen = comment.status  # both read "pending" before either writes
-                moderator = session.get(Moderator, moderators[index])
-                barrier.wait(timeout=20)
-                try:
-                    decide(session, comment, to_status, moderator, seen=seen)
-                    session.commit()
-                    outcomes.append("changed")
-                except Conflict:
-                    session.rollback()
-                    outcomes.append("conflict")
-            finally:
-                session.close()
-
-        threads = [
-            threading.Thread(target=moderate, args=(0, CommentStatus.APPROVED)),
-            threading.Thread(target=moderate, args=(1, CommentStatus.REJECTED)),
+        assert race(app.extensions["tertulia.db"], comment_id, moderators) == [
+            "changed",
+            "conflict",
         ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(outcomes) == ["changed", "conflict"]
         factory.session.expire_all()
         decisions = factory.session.query(Decision).filter_by(comment_id=comment_id).all()
         assert len(decisions) == 1
@@ -144,9 +149,7 @@ def test_racing_moderators_record_exactly_one_decision(
         assert stored.status is decisions[0].to_status
 
 
-def test_a_held_transaction_makes_the_other_wait_then_refuses(
-    app: Flask, factory: Factory
-) -> None:
+def test_a_held_transaction_makes_the_other_wait_then_refuses(app: Flask, factory: Factory) -> None:
     """The loser's UPDATE waits for the winner's commit, then finds the status moved on."""
     comment = factory.comment(factory.article())
     make_session = app.extensions["tertulia.db"]

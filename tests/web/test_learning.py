@@ -26,7 +26,7 @@ from moderation.pipeline import Submission, learning
 from moderation.pipeline.retention import forget_author
 from moderation.services import services
 from moderation.spam import site
-from tests.conftest import queue_form, Auth, csrf_token
+from tests.conftest import Auth, csrf_token, queue_form
 from tests.factories import Factory
 
 # A campaign the bundled model lets through: bland praise signed by the same brand.
