@@ -203,10 +203,19 @@ def folder_page(
 
 
 def folder_counts(session: Session) -> dict[str, Count]:
-    """How many comments each folder holds (up to the cap)."""
+    """How many comments each folder holds (up to the cap), in one round trip."""
+    counts = [
+        select(func.count())
+        .select_from(
+            select(Comment.id).where(Comment.status == status).limit(COUNT_CAP + 1).subquery()
+        )
+        .scalar_subquery()
+        for status in FOLDERS.values()
+    ]
+    found = session.execute(select(*counts)).one()
     return {
-        name: capped_count(session, select(Comment.id).where(Comment.status == status))
-        for name, status in FOLDERS.items()
+        name: Count(min(n, COUNT_CAP), n > COUNT_CAP)
+        for name, n in zip(FOLDERS, found, strict=True)
     }
 
 
