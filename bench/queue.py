@@ -6,8 +6,8 @@ then times, through the Flask test client signed in as an admin, the queue page,
 article filter and a folder switch, and prints p50/p95 per case beside a baseline: a page
 that only signs in and reads nothing (`/account/notifications`).
 
-Comments: the texts of `moderation/spam/corpus/comments.csv` (1,356 real-looking comments in
-three languages) repeated, each row with its own author address; 0.5% pending (a backlog of
+Comments: the 452 texts of `moderation/spam/corpus/comments.csv` (comments in three languages)
+repeated, each row with its own author address; 0.5% pending (a backlog of
 5,000), 2.5% spam, 5% rejected, the rest approved, every decided one with its decision; one in
 five a reply; 50 comments per article in a row.
 """
@@ -116,7 +116,7 @@ def seed(url: str, comments: int, articles: int) -> None:
                     p.name,
                     'reader' || g || '@example.org',
                     p.body, p.fingerprint, p.body_html, p.language, 0.9,
-                    ((g * 7919) % 1000) / 1000.0,
+                    ((g::bigint * 7919) % 1000) / 1000.0,
                     '[]',
                     g % 1000 = 1,
                     CASE WHEN g % 200 = 7 THEN 'pending' WHEN g % 40 = 3 THEN 'spam'
