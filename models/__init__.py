@@ -197,8 +197,9 @@ class Comment(Base):
         Index("ix_comments_status_likely_spam_created_at", "status", "likely_spam", "created_at"),
         # An author a moderator already marked as spam is spam evidence for their next comment.
         Index("ix_comments_author_email_status", "author_email", "status"),
-        # The queue's counts per article within a folder.
+        # The queue's counts per article and per language within a folder, from the index alone.
         Index("ix_comments_status_article_id", "status", "article_id"),
+        Index("ix_comments_status_language", "status", "language"),
         # Substring search ignoring case and accents: trigrams on PostgreSQL (pg_trgm). SQLite has
         # no index that serves `LIKE '%...%'`; there the index is empty (WHERE 0) and the search
         # scans the folder's folded text.

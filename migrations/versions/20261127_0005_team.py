@@ -8,7 +8,7 @@ Schema: `comments.search_text` (name, email and body with case and accents folde
 here in batches), with a trigram GIN index on PostgreSQL (the `pg_trgm` extension, trusted: a
 database owner may create it) and an empty placeholder on SQLite, which has no index for
 substring search; `comments.notify_published` and `notify_replies`; an index on
-`comments (status, article_id)` for counts per article; `moderators.notify` and
+`comments (status, article_id)` and `(status, language)` for counts per article and language; `moderators.notify` and
 `digest_until`; the tables `bans`, `word_rules`, `rules_state` and `outbox`.
 
 Downgrade drops all of it (the opt-ins, bans, word lists and unsent mails with it); the
@@ -96,6 +96,7 @@ def upgrade() -> None:
     with op.batch_alter_table("comments") as batch:
         batch.alter_column("search_text", existing_type=sa.Text(), nullable=False)
         batch.create_index("ix_comments_status_article_id", ["status", "article_id"])
+        batch.create_index("ix_comments_status_language", ["status", "language"])
     op.create_index(
         "ix_comments_search_text_trgm",
         "comments",
@@ -204,6 +205,7 @@ def downgrade() -> None:
         batch.drop_column("notify")
     op.drop_index("ix_comments_search_text_trgm", table_name="comments")
     with op.batch_alter_table("comments") as batch:
+        batch.drop_index("ix_comments_status_language")
         batch.drop_index("ix_comments_status_article_id")
         batch.drop_column("notify_replies")
         batch.drop_column("notify_published")
