@@ -161,18 +161,9 @@ def _password_hash() -> str:
     return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
-def timed(fetch: Callable[[int], int], requests: int) -> tuple[float, float]:
-    """p50 and p95 in milliseconds of `requests` calls (after three warm-up calls)."""
-    for n in range(3):
-        assert fetch(n) == 200
-    samples = []
-    for n in range(requests):
-        started = time.perf_counter()
-        status = fetch(n)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert status == 200, status
-    quantiles = statistics.quantiles(samples, n=20)
-    return statistics.median(samples), quantiles[18]
+def quantiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 of `samples`."""
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
 def measure(url: str, requests: int, articles: int) -> list[tuple[str, float, float]]:
@@ -209,7 +200,18 @@ def measure(url: str, requests: int, articles: int) -> list[tuple[str, float, fl
         ),
         ("most likely spam first (pending)", lambda n: get("/queue/?order=score")),
     ]
-    return [(name, *timed(fetch, requests)) for name, fetch in cases]
+    # Cases take turns, request by request, so that a burst of load elsewhere on the machine
+    # lands on all of them alike; three warm-up rounds first.
+    samples: dict[str, list[float]] = {name: [] for name, _ in cases}
+    for round_number in range(requests + 3):
+        for name, fetch in cases:
+            started = time.perf_counter()
+            status = fetch(round_number)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert status == 200, (name, status)
+            if round_number >= 3:
+                samples[name].append(elapsed)
+    return [(name, *quantiles(samples[name])) for name, _ in cases]
 
 
 def main() -> None:

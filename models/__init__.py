@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime
@@ -67,11 +68,15 @@ def any_unclassified(reasons: list[dict[str, Any]]) -> bool:
     return any(reason.get("unclassified") is True for reason in reasons)
 
 
+# The combining diacritical marks (accents, cedillas, tildes) left apart by NFKD: the blocks of
+# the Latin, Greek and Cyrillic alphabets. Marks that are letters' vowels in other scripts stay.
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """`text` with case and accents folded ("Educación" -> "educacion"): how searches and word
     lists compare text. Linear in the text's length."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def comment_search_text(author_name: str, author_email: str, body: str) -> str:
@@ -249,8 +254,8 @@ class Comment(Base):
     published_at: Mapped[datetime | None] = mapped_column()
     # Where an imported comment came from ("wordpress:<digest>"); None for comments sent here.
     source_id: Mapped[str | None] = mapped_column(String(SOURCE_ID_LENGTH))
-    # `comment_search_text` of the name, email and body: the queue searches it.
-    search_text: Mapped[str] = mapped_column(Text, default=_search_text_default)
+    # `comment_search_text` of the name, email and body: the queue searches it (never loaded).
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text_default, deferred=True)
     # The author asked to be told by email when this comment is published / answered.
     notify_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notify_replies: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

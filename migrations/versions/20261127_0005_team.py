@@ -15,6 +15,7 @@ Downgrade drops all of it (the opt-ins, bans, word lists and unsent mails with i
 `pg_trgm` extension stays, as other databases objects may use it.
 """
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -38,10 +39,12 @@ _comments = sa.table(
 )
 
 
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _fold(text: str) -> str:
     # models.fold at this revision, copied so that the migration never changes with the code.
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
