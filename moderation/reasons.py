@@ -104,7 +104,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
 VERDICT_LABELS = {
     "spam": "spam folder",
     "likely": "likely spam",
-    "borderline": "borderline",
+    "borderline": "borderline",  # stored before likely spam began at the borderline
     "clean": "no concern",
 }
 

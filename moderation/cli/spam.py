@@ -151,14 +151,10 @@ def learn_command(file: Path) -> None:
 
 @spam_cli.command("relearn")
 def relearn_command() -> None:
-    """Learn every label again on top of the bundled model (run after upgrading it)."""
+    """Learn the site's labels again now, on the bundled model (run after upgrading it)."""
     model = site_model()
     outcome = learning.learn(
-        db.session,
-        services().spam_models,
-        batch=1,
-        threshold=site_threshold(model),
-        from_scratch=True,
+        db.session, services().spam_models, batch=1, threshold=site_threshold(model), force=True
     )
     db.session.commit()
     if outcome is None:

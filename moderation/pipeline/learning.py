@@ -1,10 +1,14 @@
 """The site's spam model: the active version, learning from labels, promotion and rollback.
 
 Moderators' Approve and Spam decisions (and imported history) become `SpamLabel` rows. Once
-enough new labels have gathered, a candidate version learns them and is judged against the
-version in use on a fixed pool (our held-out corpora) plus every label the site has
-(`moderation.spam.site.judge`): it is kept only if it sends no more genuine comments, and none
-more of the site's approved ones, to the spam folder, and catches no less spam. Versions live in
+enough new labels have gathered, a candidate version learns the site's labels (the newest
+`LEARNED_LABELS`, less the newest fifth of the approvals) on top of the bundled model and is
+judged against the version in use on a fixed pool (our held-out corpora) plus all of those
+labels (`moderation.spam.site.judge`): it is kept
+only if it sends no more genuine comments, and none more of the site's approved ones, to the
+spam folder, and catches no less spam. Each version learns from the bundled model, never from
+the previous version, so a run of approvals cannot drift it, and forgetting a label is learning
+again without it. Versions live in
 the database, so every worker and server scores with the same one and sees a promotion or
 rollback with its next comment. A round counts only if it moves the round counter on from what
 it read (`SpamLearningState`), so racing decisions learn each batch exactly once.
@@ -38,9 +42,9 @@ log = logging.getLogger(__name__)
 BUNDLED = "bundled"
 # Fewer labels than this teach nothing worth a version (the batch is normally larger).
 MIN_LABELS = 2
-# A candidate is judged on the site's newest labels up to this many (plus the fixed pool):
-# enough to see one approved comment in a thousand go wrong, and a round stays under a second.
-JUDGED_LABELS = 2000
+# A candidate learns, and is judged on, the site's newest labels up to this many (plus the fixed
+# pool): enough to see one approved comment in a thousand go wrong, a round in seconds.
+LEARNED_LABELS = 2000
 
 
 def label_decision(session: Session, comment: Comment, decision: Decision) -> None:
@@ -166,35 +170,31 @@ def learn(
     batch: int,
     threshold: float | None = None,
     force: bool = False,
-    from_scratch: bool = False,
 ) -> Outcome | None:
     """Learn a candidate version when `batch` new labels have gathered (or now, if `force`).
 
-    `from_scratch` learns every label on top of the bundled model, as after an upgrade of the
-    bundled model or after forgetting an author. Adds the candidate to the session, active if
-    promoted; the caller commits. Returns None when there was nothing to learn, or when another
-    worker or server took this round first.
+    Adds the candidate to the session, active if promoted; the caller commits. Returns None
+    when there was nothing to learn, or when another worker or server took this round first.
     """
     seen = _rounds(session)
     waiting = waiting_labels(session)
-    if not from_scratch and (not waiting or (waiting < batch and not force)):
+    if not force and (not waiting or waiting < batch):
         return None
+    newest = select(SpamLabel).order_by(SpamLabel.id.desc()).limit(LEARNED_LABELS)
+    labels = list(reversed(session.scalars(newest).all()))
+    if len(labels) < MIN_LABELS:
+        return None
+    examples = [(label.text, label.is_spam) for label in labels]
+    # The newest approvals are held out: the candidate is judged on readers it has not learned,
+    # so what it would do to the next genuine comments shows (they are learned a round later).
+    genuine = [n for n, label in enumerate(labels) if not label.is_spam]
+    held = set(genuine[-max(1, len(genuine) // 5) :]) if len(genuine) >= 2 else set()
+    learned = [example for n, example in enumerate(examples) if n not in held]
     active = session.scalar(select(SpamModelVersion).where(SpamModelVersion.is_active))
-    if active is not None and active.base_version != models.base.version:
-        from_scratch = True  # its corrections belong to another bundled model
-    start = 0 if from_scratch or active is None else active.last_label_id
-    new = list(
-        session.scalars(select(SpamLabel).where(SpamLabel.id > start).order_by(SpamLabel.id))
-    )
-    if len(new) < MIN_LABELS:
-        return None
     current = models.model_for(session, active.uid if active else None)
-    start_from = models.base if from_scratch else current
-    candidate = site.learn(start_from, [(label.text, label.is_spam) for label in new])
-    recent = select(SpamLabel.text, SpamLabel.is_spam).order_by(SpamLabel.id.desc())
-    history = [(row[0], row[1]) for row in session.execute(recent.limit(JUDGED_LABELS))]
+    candidate = site.learn(models.base, learned)
     cut = current.threshold if threshold is None else threshold
-    judgement = site.judge(current, candidate, site.validation_pool(), history, cut)
+    judgement = site.judge(current, candidate, site.validation_pool(), examples, cut)
     if not _claim(session, seen):
         log.info("another worker learned this batch of spam labels first")
         return None
@@ -202,8 +202,13 @@ def learn(
         version=_unique_version(session, candidate.version),
         base_version=str(candidate.meta.get("base_version", models.base.version)),
         site_weights=site.site_weights_as_json(candidate.site),
-        last_label_id=new[-1].id,
-        metrics={"active": current.version, "learned": len(new), **judgement.params},
+        last_label_id=labels[-1].id,
+        metrics={
+            "active": current.version,
+            "learned": len(learned),
+            "held_out": len(held),
+            **judgement.params,
+        },
         promoted=judgement.promoted,
         reason=judgement.code[:REASON_LENGTH],
     )
@@ -212,7 +217,7 @@ def learn(
         row.is_active = True
     session.add(row)
     log.info("spam model %s: %s %s", row.version, judgement.code, judgement.params)
-    return Outcome(row, len(new))
+    return Outcome(row, len(learned))
 
 
 def learn_quietly(
@@ -234,10 +239,10 @@ def forget_labels(
 ) -> int:
     """Delete these labels and every version that learned from them, then learn the rest again.
 
-    Versions learn incrementally, so each one from the first that saw a deleted label carries
-    something of it: all of those go. What remains is learned again from scratch and judged
-    like any candidate; until then (or if it is refused) the newest remaining promoted version,
-    or the bundled model, is active. Returns how many versions were dropped; the caller commits.
+    Every version from the first that saw a deleted label may carry something of it: all of
+    those go. What remains is learned again and judged like any candidate; until then (or if it
+    is refused) the newest remaining promoted version, or the bundled model, is active. Returns
+    how many versions were dropped; the caller commits.
     """
     if not labels:
         return 0
@@ -262,7 +267,7 @@ def forget_labels(
         if fallback is not None:
             fallback.is_active = True
             session.flush()
-        learn(session, models, batch=1, threshold=threshold, from_scratch=True)
+        learn(session, models, batch=1, threshold=threshold, force=True)
     return len(tainted)
 
 

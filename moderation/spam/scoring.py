@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import enum
 import functools
-import itertools
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from moderation.spam import relevance
 from moderation.spam import signals as checks
 from moderation.spam import text as texts
 from moderation.spam.destinations import Destination, Destinations, Reputation
 from moderation.spam.signals import Reason
+from moderation.spam.textmodel import Rows, TextModel, char_grams, prepare, word_grams, words
 
 # Fixed logits for what no training corpus teaches: where links point and facts about the
 # request. A link to an unknown site is a spam signal (it may decide the folder) but adds little
@@ -98,20 +95,14 @@ _STOPWORDS = frozenset(
     ]
 )
 
-Vector = np.ndarray[Any, np.dtype[np.float64]]
-Rows = np.ndarray[Any, np.dtype[np.int32]]
-ROWS_CACHE = 1 << 16
 
-_DIGITS = re.compile(r"\d+")
-_WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
-
-
-# Evidence that holds only for a comment that reads like spam without it (SpamResult.verdict),
-# and the links whose weight is left out to tell.
-LINK_ONLY_EVIDENCE = frozenset({"link.unknown", "link.commercial"})
-_LINK_ONLY_FEATURES = tuple(
-    checks.FEATURE_NAMES.index(f"link.{kind.value}")
-    for kind in (Destination.UNKNOWN, Destination.COMMERCIAL)
+# Evidence a reader may give too: a link to a site the defaults do not list, a phone number or
+# an address (a helpline, a newsroom). It holds only for a comment that reads like spam without
+# it (SpamResult.verdict); these are the features whose weight is left out to tell.
+WEAK_EVIDENCE = frozenset({"link.unknown", "link.commercial", "contact.phone", "contact.email"})
+_WEAK_FEATURES = tuple(
+    checks.FEATURE_NAMES.index(name)
+    for name in ("link.unknown", "link.commercial", "phone", "email")
 )
 
 
@@ -119,127 +110,8 @@ class Verdict(enum.StrEnum):
     """Where the scores and signals put a comment."""
 
     SPAM = "spam"  # the spam folder: high score and a spam-specific signal
-    LIKELY = "likely"  # pending, marked likely spam: high score without a signal
-    BORDERLINE = "borderline"  # pending, worth a look
+    LIKELY = "likely"  # pending, marked likely spam: more likely spam than not, folder aside
     CLEAN = "clean"
-
-
-def _digit_shape(match: re.Match[str]) -> str:
-    """A run of digits as its shape: "2015" and "1884" are both "0000", longer runs cap at 4."""
-    return "0" * min(len(match.group(0)), 4)
-
-
-def prepare(folded: str) -> str:
-    """The text the word and character models read, from the folded body: no markup, each link
-    reduced to its domain, no addresses or handles; digits reduced to their shape."""
-    plain = texts.links_as_domains(texts.plain(folded))
-    return " ".join(_DIGITS.sub(_digit_shape, plain).split())
-
-
-def words(prepared: str) -> list[str]:
-    """The words as the fitted TfidfVectorizer tokenizes them."""
-    return _WORD_TOKEN.findall(prepared)
-
-
-def word_grams(tokens: list[str]) -> list[str]:
-    """Word 1-2 grams, exactly as the fitted TfidfVectorizer makes them."""
-    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
-
-
-def char_grams(prepared: str, low: int, high: int) -> list[str]:
-    """In-word character n-grams, exactly as scikit-learn's `char_wb` analyzer makes them."""
-    grams: list[str] = []
-    for word in prepared.split():
-        grams.extend(_word_char_grams(word, low, high))
-    return grams
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
-    """One word's n-grams; words repeat across comments, so they are cut once per process."""
-    padded = f" {word} "
-    size = len(padded)
-    grams: list[str] = []
-    for n in range(low, high + 1):
-        if size <= n:
-            grams.append(padded)  # a short word counts once, as in scikit-learn
-            break
-        grams.extend(padded[i : i + n] for i in range(size - n + 1))
-    return tuple(grams)
-
-
-@dataclass(frozen=True)
-class Block:
-    """One TF-IDF block of the text model: token -> row of (idf, coefficient).
-
-    Rows live in two flat arrays rather than a tuple per token: a third less memory for a
-    vocabulary of a hundred thousand n-grams, and the character block is summed with NumPy.
-    """
-
-    index: Mapping[str, int]
-    idf: Vector
-    coef: Vector
-
-    def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
-        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
-        index, idf, coef, log = self.index, self.idf, self.coef, math.log
-        squares = dot = 0.0
-        found: list[tuple[str, float]] | None = [] if into is not None else None
-        for token, count in counts.items():
-            row = index.get(token)
-            if row is None:
-                continue
-            value = float(idf[row]) if count == 1 else (1.0 + log(count)) * float(idf[row])
-            squares += value * value
-            dot += value * float(coef[row])
-            if found is not None:
-                found.append((token, value * float(coef[row])))
-        if not squares:
-            return 0.0
-        scale = 1.0 / math.sqrt(squares)
-        if into is not None and found is not None:
-            for token, raw in found:
-                into[token] = into.get(token, 0.0) + raw * scale
-        return dot * scale
-
-    def logit_of_rows(self, rows: Rows) -> float:
-        """The same for tokens given as their rows, repeated as often as they occur."""
-        if not len(rows):
-            return 0.0
-        unique, counts = np.unique(rows, return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf[unique]
-        squares = float(values @ values)
-        return float(values @ self.coef[unique]) / math.sqrt(squares) if squares else 0.0
-
-
-@dataclass(frozen=True)
-class TextModel:
-    """The exported linear model: intercept, word and character blocks, signal coefficients."""
-
-    intercept: float
-    word: Block
-    char: Block
-    char_range: tuple[int, int]
-    signal_coef: tuple[float, ...]  # aligned with signals.FEATURE_NAMES
-    # word -> rows of its character n-grams in the vocabulary: words repeat across comments,
-    # so each is cut and looked up once (bounded; cleared when full).
-    _rows: dict[str, Rows] = field(default_factory=dict, compare=False, repr=False)
-
-    def char_rows(self, prepared: str) -> Rows:
-        """The character block's rows of a prepared text, one per n-gram occurrence."""
-        cache, index = self._rows, self.char.index
-        low, high = self.char_range
-        parts = []
-        for word in prepared.split():
-            rows = cache.get(word)
-            if rows is None:
-                found = (index.get(gram) for gram in _word_char_grams(word, low, high))
-                rows = np.fromiter((row for row in found if row is not None), dtype=np.int32)
-                if len(cache) >= ROWS_CACHE:
-                    cache.clear()
-                cache[word] = rows
-            parts.append(rows)
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,13 +148,13 @@ class Tokens:
 class SpamResult:
     """A score in 0..1, the reasons, and whether any of them is spam-specific evidence.
 
-    `score_apart_from_links` leaves out what links to unknown and commercial sites added: such a
-    link is evidence only for a comment that reads like spam without it, since readers cite
-    sources the defaults cannot list.
+    `wording_score` leaves out what links to unknown and commercial sites, phone numbers and
+    addresses added: readers give those too (a source the defaults cannot list, a helpline), so
+    they are evidence only for a comment that reads like spam without them.
     """
 
     score: float
-    score_apart_from_links: float
+    wording_score: float
     reasons: tuple[Reason, ...]
     model_version: str
     borderline: float
@@ -296,19 +168,19 @@ class SpamResult:
         """Where the comment goes at this spam-folder threshold.
 
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
-        signal is a link to an unknown or commercial site, the wording must be suspicious in
-        itself: without what such links added, the score must still be borderline at least, so a
-        reader citing a source the defaults do not list is never hidden for the link. A score
-        at the threshold otherwise marks the comment likely spam, in the queue.
+        signals are weak ones (a link to an unknown or commercial site, a phone number, an
+        address), the wording must be suspicious in itself: without what they added, the score
+        must still reach the borderline, so a reader citing a source or a helpline is never
+        hidden for it. Any other comment the model finds more likely spam than not (the
+        borderline, 0.5) waits in the queue marked likely spam.
         """
         if self.score >= threshold:
-            if any(r.evidence and r.code not in LINK_ONLY_EVIDENCE for r in self.reasons):
+            if any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons):
                 return Verdict.SPAM
-            if self.evidence and self.score_apart_from_links >= self.borderline:
+            if self.evidence and self.wording_score >= self.borderline:
                 return Verdict.SPAM
-            return Verdict.LIKELY
         if self.score >= self.borderline:
-            return Verdict.BORDERLINE
+            return Verdict.LIKELY
         return Verdict.CLEAN
 
 
@@ -334,7 +206,7 @@ class SiteWeights:
     spam: int = 0
     domains: dict[str, tuple[int, int]] = field(default_factory=dict)  # domain -> (genuine, spam)
 
-    def logit(self, tok: Tokens, into: dict[str, float] | None = None) -> float:
+    def logit(self, tok: Tokens) -> float:
         """The site's correction for one comment."""
         if not self.weights and not self.bias:
             return 0.0
@@ -343,8 +215,6 @@ class SiteWeights:
             weight = self.weights.get(key)
             if weight is not None:
                 total += weight * value
-                if into is not None:
-                    into[key] = weight * value
         return total
 
 
@@ -420,7 +290,7 @@ class SpamModel:
             logit += value
         score = sigmoid(logit)
         links = sum(
-            max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _LINK_ONLY_FEATURES
+            max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _WEAK_FEATURES
         )
         if score >= self.borderline:
             words = self.spam_words(tok)
@@ -456,10 +326,6 @@ class SpamModel:
         if sum(value for value, _ in ranked) < WORDING_LOGIT:
             return []
         return [word for _, word in ranked[:WORDING_WORDS]]
-
-    def scores(self, bodies: Iterable[str]) -> list[float]:
-        """Scores for many bodies, without request context."""
-        return [self.score(body).score for body in bodies]
 
 
 _NOT_SENT_AWAY = frozenset(

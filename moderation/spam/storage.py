@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from moderation.spam.scoring import Block, SpamModel, TextModel
+from moderation.spam.scoring import SpamModel
 from moderation.spam.signals import FEATURE_NAMES
+from moderation.spam.textmodel import Block, TextModel
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 BUNDLED_PIPELINE = BUNDLED_DIR / "model.skops"

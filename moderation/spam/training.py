@@ -29,7 +29,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from moderation.spam import corpora, destinations, scoring, signals, storage, text
+from moderation.spam import (
+    corpora,
+    destinations,
+    phrases,
+    scoring,
+    signals,
+    storage,
+    text,
+    textmodel,
+)
 from moderation.spam.corpora import Example
 from moderation.spam.metrics import Metrics
 from moderation.spam.scoring import SpamModel
@@ -48,7 +57,7 @@ SOURCE_WEIGHT = {
 }
 DEFAULT_THRESHOLD = 0.85
 DEFAULT_BORDERLINE = 0.5
-C = 20.0
+C = 10.0
 MIN_DF = 2
 
 
@@ -88,16 +97,16 @@ def design(bodies: Sequence[str]) -> np.ndarray[Any, np.dtype[np.object_]]:
     for i, body in enumerate(bodies):
         normalised = text.normalise(body)
         folded = text.fold(normalised.text)
-        prepared = scoring.prepare(folded)
+        prepared = textmodel.prepare(folded)
         matrix[i, 0] = prepared
-        matrix[i, 1:] = signals.extract(normalised, folded, scoring.words(prepared), judge).values
+        matrix[i, 1:] = signals.extract(normalised, folded, textmodel.words(prepared), judge).values
     return matrix
 
 
 def build_pipeline(c: float = C, min_df: int = MIN_DF) -> Pipeline:
     """Word 1-2 and in-word character 3-5 grams (TF-IDF) plus the signals; logistic regression.
 
-    The text arrives folded (`scoring.prepare`), so the vectorizers neither lower-case nor strip
+    The text arrives folded (`textmodel.prepare`), so the vectorizers neither lower-case nor strip
     accents: the scorer's tokenizer reproduces theirs exactly.
     """
     tfidf = {"lowercase": False, "sublinear_tf": True, "min_df": min_df, "dtype": np.float64}
@@ -163,7 +172,7 @@ def recipe_sha256() -> str:
     training files are the same.
     """
     digest = hashlib.sha256()
-    for module in (text, signals, scoring, destinations):
+    for module in (text, signals, phrases, scoring, textmodel, destinations):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(json.dumps([SOURCE_WEIGHT, C, MIN_DF], sort_keys=True).encode())
     return digest.hexdigest()

@@ -36,7 +36,9 @@ def sites(app_factory: Any, tmp_path: Path) -> Iterator[tuple[str, Any]]:
         factory.comment(article, body="Un comentario *publicado*", status=CommentStatus.APPROVED)
     tertulia = make_server("localhost", 0, app, threaded=True)
     (tmp_path / "nota.html").write_text(
-        '<!doctype html><html lang="es"><body><h1>Nota</h1>'
+        '<!doctype html><html lang="es"><head>'
+        '<meta name="description" content="El presupuesto de salud baja un 10%.">'
+        "</head><body><h1>Nota</h1>"
         '<div data-tertulia-article="presupuesto"></div>'
         f'<script src="http://localhost:{tertulia.server_port}/static/embed.js"></script>'
         "</body></html>",
@@ -76,7 +78,12 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
 
         page.fill("input[name=email]", "lucia@example.org")
         page.click(".tertulia-comment .tertulia-link")  # reply to the published comment
-        page.click(".tertulia-form button[type=submit]")
+        with page.expect_request(lambda request: request.method == "POST") as sent:
+            page.click(".tertulia-form button[type=submit]")
+        # The page's meta description goes along: the spam filter's topic for this comment.
+        payload = sent.value.post_data_json
+        assert payload is not None
+        assert payload["page_description"] == "El presupuesto de salud baja un 10%."
         page.wait_for_function("document.querySelector('.tertulia-status').textContent.length > 0")
         assert "espera moderación" in page.inner_text(".tertulia-status")
     finally:

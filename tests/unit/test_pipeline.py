@@ -80,14 +80,16 @@ def test_spam_above_the_threshold_goes_to_the_spam_folder(intake: Intake, articl
 def test_a_high_score_without_evidence_waits_as_likely_spam(
     intake: Intake, article: Article
 ) -> None:
-    # A threshold of zero puts every score above it, but a genuine comment has no spam signal.
-    strict = dataclasses.replace(intake, spam_threshold=0.0)
-    comment = submit(strict, article, GENUINE)
+    # SMS-style prize spam reads like spam but offers no link, contact or scam phrase.
+    prize = "Congratulations! You have won a free cruise, reply YES to claim now"
+    comment = submit(intake, article, prize)
+    assert comment.spam_score is not None and comment.spam_score >= 0.85
     assert comment.status is CommentStatus.PENDING and comment.likely_spam
     assert comment.reasons[1]["params"]["verdict"] == "likely"
+    assert not any(reason["evidence"] for reason in comment.reasons)
     lenient = dataclasses.replace(intake, spam_threshold=1.01)
     waiting = submit(lenient, article, SPAM + " again")
-    assert waiting.status is CommentStatus.PENDING and not waiting.likely_spam
+    assert waiting.status is CommentStatus.PENDING and waiting.likely_spam
 
 
 def test_failing_detector_keeps_the_comment_unclassified(

@@ -131,11 +131,12 @@ def test_a_version_that_hides_approved_comments_is_not_promoted(
 ) -> None:
     factory.article()
     # The site approved readers citing an open-data portal (learned, promoted); then a
-    # moderator's mis-clicks mark near-copies of one of them as spam. The candidate learns the
-    # portal as a spam domain and would send an approved comment to the spam folder: refused.
+    # moderator's mis-clicks mark near-copies of the newest of them as spam. The candidate,
+    # judged on the newest approvals it has not learned, would send that approved comment to
+    # the spam folder: refused.
     approved = [
-        ("Según datos-abiertos.org el gasto en salud subió, muy útil.", False),
         ("Los contratos están en datos-abiertos.org/contratos, revísenlos.", False),
+        ("Según datos-abiertos.org el gasto en salud subió, muy útil.", False),
     ]
     poisoned = [
         (f"Según datos-abiertos.org el gasto en salud subió {n} veces, muy útil.", True)
@@ -150,7 +151,7 @@ def test_a_version_that_hides_approved_comments_is_not_promoted(
         learning.import_labels(db.session, poisoned)
         outcome = learning.learn(db.session, models, batch=8)
         db.session.commit()
-        assert outcome is not None and outcome.learned == 8
+        assert outcome is not None and outcome.learned == 9  # the newest approval held out
         version = outcome.version
         assert not version.promoted and version.reason == "learning.more_approved_to_spam"
         metrics = version.metrics
@@ -262,7 +263,8 @@ def test_versions_of_another_bundled_model_are_set_aside_and_relearned(
 
     result = app.test_cli_runner().invoke(args=["spam", "relearn"])
     assert result.exit_code == 0, result.output
-    assert "learned 12 labels" in result.output and "promoted, now active" in result.output
+    # Twelve labels less the newest of the five approvals, held out to judge the candidate.
+    assert "learned 11 labels" in result.output and "promoted, now active" in result.output
     with app.app_context():
         newest = learning.versions(db.session)[0]
         assert newest.is_active and newest.base_version == services_base_version(app)
@@ -323,13 +325,13 @@ def test_loaded_versions_are_keyed_by_a_uid_never_reused(app: Flask, factory: Fa
         db.session.delete(first.version)
         db.session.commit()
         learning.import_labels(db.session, [(text, False) for text in GENUINE])
-        second = learning.learn(db.session, models, batch=1, from_scratch=True)
+        second = learning.learn(db.session, models, batch=1, force=True)
         db.session.commit()
         assert second is not None and second.version.uid != old_uid
         if db.engine.dialect.name == "sqlite":
             assert second.version.id == old_id  # SQLite reused the id: keying on it was wrong
         new = models.model_for(db.session, second.version.uid)
-        assert new is not old and new.site.decisions == len(CAMPAIGN) + len(GENUINE)
+        assert new is not old and new.site.decisions == len(CAMPAIGN) + len(GENUINE) - 1
 
 
 def test_forgetting_an_author_removes_what_the_model_learned(
@@ -361,4 +363,4 @@ def test_forgetting_an_author_removes_what_the_model_learned(
         assert all(row.version != learned.version for row in remaining)
         for row in remaining:  # learned again from the other readers' labels only
             assert not any("zentrova" in key for key in row.site_weights["weights"])
-            assert row.site_weights["decisions"] == len(GENUINE)
+            assert row.site_weights["decisions"] == len(GENUINE) - 1  # the newest held out
