@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import AuditEntry, Ban, Comment, CommentStatus, Decision, ModeratorRole
+from models import AuditEntry, Ban, Comment, CommentStatus, Decision, ModeratorRole, utcnow
 from moderation.extensions import db
 from tests.conftest import Auth, csrf_token, queue_form
 from tests.factories import Factory
@@ -103,6 +105,36 @@ def test_replies_show_their_parent_and_the_queue_filters_by_article(
     assert "Sobre la ley" in only and "Una respuesta" not in only
     newest = client.get("/queue/?order=newest").get_data(as_text=True)
     assert newest.index("Sobre la ley") < newest.index("Una respuesta")
+
+
+def test_the_queue_sorts_oldest_newest_likely_spam_and_by_score(
+    app: Flask, factory: Factory
+) -> None:
+    article = factory.article()
+    start = utcnow() - timedelta(hours=1)
+    bodies = ["Primero", "Segundo", "Tercero", "Cuarto"]
+    scores = [0.3, 0.9, None, 0.6]
+    likely = [False, False, False, True]
+    for minute, (body, score, flag) in enumerate(zip(bodies, scores, likely, strict=True)):
+        factory.comment(
+            article,
+            body=body,
+            spam_score=score,
+            likely_spam=flag,
+            created_at=start + timedelta(minutes=minute),
+        )
+    factory.moderator()
+    client = signed_in(app, "mod@example.org")
+
+    def order(name: str) -> list[str]:
+        page = client.get("/queue/", query_string={"order": name}).get_data(as_text=True)
+        return sorted(bodies, key=page.index)
+
+    assert order("oldest") == ["Primero", "Segundo", "Tercero", "Cuarto"]
+    assert order("newest") == ["Cuarto", "Tercero", "Segundo", "Primero"]
+    # Unclassified comments (no score) come last when sorting by score.
+    assert order("score") == ["Segundo", "Cuarto", "Primero", "Tercero"]
+    assert order("likely") == ["Cuarto", "Primero", "Segundo", "Tercero"]
 
 
 @pytest.mark.parametrize("query", ["educacion", "EDUCACIÓN", "Educación pública", "lucia"])
