@@ -171,6 +171,12 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_LOG_LEVEL": environ.get("TERTULIA_LOG_LEVEL", "INFO").strip().upper(),
         # The largest export file an admin may upload to import (the command line has no limit).
         "TERTULIA_IMPORT_MAX_MB": int(environ.get("TERTULIA_IMPORT_MAX_MB", "512")),
+        # Mail: the SMTP server (smtp://, smtp+starttls://, smtps://, with user:password@), unset
+        # to write mails as .eml files under the instance folder; the sender; and the address
+        # of this site that links in mails start with.
+        "TERTULIA_SMTP_URL": environ.get("TERTULIA_SMTP_URL") or None,
+        "TERTULIA_MAIL_FROM": environ.get("TERTULIA_MAIL_FROM", "Tertulia <tertulia@localhost>"),
+        "TERTULIA_BASE_URL": environ.get("TERTULIA_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

@@ -67,6 +67,18 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     ),
     "context.burst": "{count} comments from this client in {minutes} minutes",
     "context.off_topic_link": "Off the article's topic, with a link to {domain}",
+    # bans and the site's word lists (`pipeline/rules.py`)
+    "ban.author": "A moderator blocked this author ({until_label})",
+    "ban.network": "Sent from {network}, a network a moderator blocked ({until_label})",
+    "words.blocked": (
+        "Contains “{phrase}”, on the site's block list",
+        "Contains “{phrase}” and more of the site's block list ({count} in all)",
+    ),
+    "words.held": (
+        "Contains “{phrase}”, on the site's hold list: a moderator must read it",
+        "Contains “{phrase}” and more of the site's hold list ({count} in all): a moderator "
+        "must read it",
+    ),
     # comments brought in from another system (`flask import`)
     "import.awaiting_checks": "Imported: waiting for the language and spam checks",
     # reasons stored before they were codes, kept as they were written
@@ -121,6 +133,9 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
         values["article_language_name"] = language_name(str(values["article_language"]))
     if "verdict" in values:
         values["verdict_label"] = VERDICT_LABELS.get(str(values["verdict"]), values["verdict"])
+    if "until" in values:
+        until = values["until"]
+        values["until_label"] = "for good" if until is None else f"until {until}"
     if "words" in values and isinstance(values["words"], list):
         values["words_list"] = ", ".join(f"“{word}”" for word in values["words"])
     try:

@@ -21,7 +21,9 @@
       sending: "Sending…", pending: "Thank you! Your comment is awaiting moderation.",
       published: "Thank you! Your comment is published.",
       unreachable: "The comment server could not be reached. Your text is still here.",
-      unavailable: "Comments could not be loaded."
+      unavailable: "Comments could not be loaded.",
+      notifyPublished: "Email me when my comment is published",
+      notifyReplies: "Email me when someone replies to it"
     },
     es: {
       comments: "Comentarios", none: "Aún no hay comentarios. Sé la primera persona en comentar.",
@@ -31,7 +33,9 @@
       pending: "¡Gracias! Tu comentario espera moderación.",
       published: "¡Gracias! Tu comentario está publicado.",
       unreachable: "No se pudo contactar el servidor de comentarios. Tu texto sigue aquí.",
-      unavailable: "No se pudieron cargar los comentarios."
+      unavailable: "No se pudieron cargar los comentarios.",
+      notifyPublished: "Avísenme por correo cuando se publique mi comentario",
+      notifyReplies: "Avísenme por correo cuando alguien le responda"
     },
     pt: {
       comments: "Comentários", none: "Ainda não há comentários. Seja a primeira pessoa a comentar.",
@@ -41,7 +45,9 @@
       pending: "Obrigado! Seu comentário aguarda moderação.",
       published: "Obrigado! Seu comentário foi publicado.",
       unreachable: "Não foi possível contatar o servidor de comentários. Seu texto continua aqui.",
-      unavailable: "Não foi possível carregar os comentários."
+      unavailable: "Não foi possível carregar os comentários.",
+      notifyPublished: "Avisem-me por e-mail quando meu comentário for publicado",
+      notifyReplies: "Avisem-me por e-mail quando alguém responder"
     }
   };
   var t = TEXTS[pageLanguage] || TEXTS.en;
@@ -78,10 +84,16 @@
     var name = field(prefix + "-name", t.name, "", el("input", { name: "name", autocomplete: "name" }));
     var email = field(prefix + "-email", t.email, t.emailHint, el("input", { name: "email", type: "email", autocomplete: "email" }));
     var body = field(prefix + "-body", t.comment, "markdown", el("textarea", { name: "body", rows: "5" }));
+    function tick(name, label) {
+      var box = el("input", { type: "checkbox", name: name, id: prefix + "-" + name });
+      return { box: box, node: el("p", { "class": "tertulia-notify" }, [box, " ", el("label", { "for": prefix + "-" + name }, [label])]) };
+    }
+    var notifyPublished = tick("notify_published", t.notifyPublished);
+    var notifyReplies = tick("notify_replies", t.notifyReplies);
     var send = el("button", { type: "submit" }, [t.send]);
     var formError = el("p", { "class": "tertulia-error", role: "alert" });
     var form = el("form", { "class": "tertulia-form", novalidate: "" },
-      [replying, name.node, email.node, body.node, formError, el("p", {}, [send])]);
+      [replying, name.node, email.node, body.node, notifyPublished.node, notifyReplies.node, formError, el("p", {}, [send])]);
     var fields = { name: name, email: email, body: body };
 
     container.textContent = "";
@@ -161,7 +173,10 @@
       send.disabled = true;
       send.textContent = t.sending;
       status.textContent = "";
-      var payload = { name: name.input.value, email: email.input.value, body: body.input.value, page_language: pageLanguage || null };
+      var payload = {
+        name: name.input.value, email: email.input.value, body: body.input.value, page_language: pageLanguage || null,
+        notify_published: notifyPublished.box.checked, notify_replies: notifyReplies.box.checked
+      };
       if (pageDescription) payload.page_description = pageDescription;
       if (parentId !== null) payload.parent_id = parentId;
       fetch(api, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) })

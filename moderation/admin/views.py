@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, Moderator, ModeratorRole, utcnow
-from moderation import management, messages, signins
+from moderation import audit, management, messages, signins
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
@@ -56,6 +56,7 @@ def add_article() -> BaseResponse | tuple[str, int]:
         )
     except ValidationFailed as failed:
         return _articles_page(typed, failed.errors, 422)
+    audit.record(db.session, signed_in_moderator().email, "article.add", article.slug)
     db.session.commit()
     flash(f"Article '{article.slug}' is open for comments.", "success")
     return redirect(url_for("admin.articles"))
@@ -99,6 +100,13 @@ def add_moderator() -> BaseResponse | tuple[str, int]:
         )
     except ValidationFailed as failed:
         return _moderators_page(typed, failed.errors, 422)
+    audit.record(
+        db.session,
+        signed_in_moderator().email,
+        "moderator.add",
+        moderator.email,
+        {"role": moderator.role.value, "languages": moderator.languages},
+    )
     db.session.commit()
     flash(f"Moderator {moderator.email} added.", "success")
     return redirect(url_for("admin.moderators"))
@@ -130,6 +138,17 @@ def update_moderator(moderator_id: int) -> BaseResponse:
         db.session.rollback()
         flash(f"{moderator.email}: {' '.join(failed.errors.values())}", "error")
     else:
+        audit.record(
+            db.session,
+            signed_in_moderator().email,
+            "moderator.update",
+            moderator.email,
+            {
+                "role": moderator.role.value,
+                "languages": moderator.languages,
+                "password_changed": bool(password),
+            },
+        )
         db.session.commit()
         flash(f"{moderator.email} updated.", "success")
     return redirect(url_for("admin.moderators"))
@@ -156,6 +175,7 @@ def remove_moderator(moderator_id: int) -> BaseResponse:
     except ValidationFailed as failed:
         flash(" ".join(failed.errors.values()), "error")
     else:
+        audit.record(db.session, signed_in_moderator().email, "moderator.remove", moderator.email)
         db.session.commit()
         flash(f"{moderator.email} removed.", "success")
     return redirect(url_for("admin.moderators"))

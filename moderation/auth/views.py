@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import utcnow
+from models import NotifyMode, utcnow
 from moderation import messages
 from moderation.auth.session import (
     authenticate,
@@ -88,3 +88,25 @@ def password() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[st
     sign_in(moderator)  # ... and this browser starts a new one
     flash("Your password is changed.", "success")
     return redirect(url_for("queue.index"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notifications() -> str | BaseResponse | tuple[str, int]:
+    """Let a moderator choose mails about pending comments in their languages."""
+    moderator = signed_in_moderator()
+    if request.method == "GET":
+        return render_template("auth/notifications.html", moderator=moderator, error=None)
+    try:
+        chosen = NotifyMode(request.form.get("notify", ""))
+    except ValueError:
+        error = gettext("Choose when to hear about pending comments.")
+        page = render_template("auth/notifications.html", moderator=moderator, error=error)
+        return page, 422
+    if chosen is not moderator.notify:
+        moderator.notify = chosen
+        # A new digest covers the comments from now on, not the whole backlog.
+        moderator.digest_until = utcnow() if chosen is NotifyMode.DAILY else None
+    db.session.commit()
+    flash(gettext("Your notification settings are saved."), "success")
+    return redirect(url_for("auth.notifications"))

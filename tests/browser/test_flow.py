@@ -107,7 +107,7 @@ def test_bulk_select_all_and_apply(page: Any, factory: Factory, article: Article
     page.check("#select-all")
     page.select_option("select[name=action]", "reject")
     page.click(".bulk button[type=submit]")
-    assert "3 comment(s): rejected" in page.inner_text(".flash")
+    assert "3 comments: rejected" in page.inner_text(".flash")
 
 
 def test_likely_spam_is_marked_filtered_and_sorted_with_reasons_in_words(
