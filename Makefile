@@ -33,10 +33,13 @@ translations: install
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
 		--ignore-obsolete
 
+# The mail worker runs beside the server; without TERTULIA_SMTP_URL it writes each mail as an
+# .eml file under instance/mail/ and prints the path.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask mail send --interval 5 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

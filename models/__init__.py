@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -66,6 +68,28 @@ def any_unclassified(reasons: list[dict[str, Any]]) -> bool:
     return any(reason.get("unclassified") is True for reason in reasons)
 
 
+# The combining diacritical marks (accents, cedillas, tildes) left apart by NFKD: the blocks of
+# the Latin, Greek and Cyrillic alphabets. Marks that are letters' vowels in other scripts stay.
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """`text` with case and accents folded ("Educación" -> "educacion"): how searches and word
+    lists compare text. Linear in the text's length."""
+    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+def comment_search_text(author_name: str, author_email: str, body: str) -> str:
+    """What the queue's search looks in: name, email and body, folded (never shown)."""
+    return fold(f"{author_name}\n{author_email}\n{body}")
+
+
+def _search_text_default(context: Any) -> str:
+    # For inserts that do not set it (imports, tests): computed from the row's own fields.
+    row = context.get_current_parameters()
+    return comment_search_text(row["author_name"], row["author_email"], row["body"])
+
+
 def _new_uid() -> str:
     return uuid.uuid4().hex
 
@@ -89,6 +113,36 @@ class CommentStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     SPAM = "spam"
+
+
+class NotifyMode(enum.StrEnum):
+    """When a moderator hears about pending comments by email."""
+
+    OFF = "off"
+    INSTANT = "instant"
+    DAILY = "daily"
+
+
+class BanKind(enum.StrEnum):
+    """What a ban keeps out: an author (by the keyed hash of their email) or a client network."""
+
+    EMAIL = "email"
+    NETWORK = "network"
+
+
+class WordAction(enum.StrEnum):
+    """What a listed word or phrase does to a comment: spam folder, or held for a moderator."""
+
+    BLOCK = "block"
+    HOLD = "hold"
+
+
+class MailStatus(enum.StrEnum):
+    """Where a mail of the outbox stands."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class ModeratorRole(enum.StrEnum):
@@ -148,6 +202,19 @@ class Comment(Base):
         Index("ix_comments_status_likely_spam_created_at", "status", "likely_spam", "created_at"),
         # An author a moderator already marked as spam is spam evidence for their next comment.
         Index("ix_comments_author_email_status", "author_email", "status"),
+        # The queue's counts per article and per language within a folder, from the index alone.
+        Index("ix_comments_status_article_id", "status", "article_id"),
+        Index("ix_comments_status_language", "status", "language"),
+        # Substring search ignoring case and accents: trigrams on PostgreSQL (pg_trgm). SQLite has
+        # no index that serves `LIKE '%...%'`; there the index is empty (WHERE 0) and the search
+        # scans the folder's folded text.
+        Index(
+            "ix_comments_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=sql_text("0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -187,6 +254,11 @@ class Comment(Base):
     published_at: Mapped[datetime | None] = mapped_column()
     # Where an imported comment came from ("wordpress:<digest>"); None for comments sent here.
     source_id: Mapped[str | None] = mapped_column(String(SOURCE_ID_LENGTH))
+    # `comment_search_text` of the name, email and body: the queue searches it (never loaded).
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text_default, deferred=True)
+    # The author asked to be told by email when this comment is published / answered.
+    notify_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    notify_replies: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     article: Mapped[Article] = relationship(back_populates="comments")
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
@@ -220,6 +292,14 @@ class Moderator(Base):
     locale: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Mails about pending comments in their languages: at once, a daily digest, or none.
+    notify: Mapped[NotifyMode] = mapped_column(
+        _enum_column(NotifyMode, "moderator_notify"),
+        default=NotifyMode.OFF,
+        server_default=NotifyMode.OFF.value,
+    )
+    # The daily digest covers the comments that arrived after this moment.
+    digest_until: Mapped[datetime | None] = mapped_column()
 
     @property
     def language_list(self) -> tuple[str, ...]:
@@ -404,6 +484,102 @@ class AuditEntry(Base):
         return f"<AuditEntry {self.id} {self.action}>"
 
 
+class Ban(Base):
+    """An author or a client network kept out: their comments go straight to Rejected.
+
+    An author is stored as the keyed hash of their email (`pipeline.rules.hash_email`), never
+    the address; a network as its CIDR text. `expires_at` None means for good.
+    """
+
+    __tablename__ = "bans"
+    __table_args__ = (Index("ix_bans_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[BanKind] = mapped_column(_enum_column(BanKind, "ban_kind"))
+    value: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(REASON_LENGTH), default="", server_default="")
+    expires_at: Mapped[datetime | None] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<Ban {self.id} {self.kind}>"
+
+
+PHRASE_LENGTH = 200
+
+
+class WordRule(Base):
+    """A word or phrase of the site's lists: `block` sends a comment to spam, `hold` keeps it
+    pending with a flag. Matched whole-word, ignoring case and accents (`folded`)."""
+
+    __tablename__ = "word_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(PHRASE_LENGTH))
+    folded: Mapped[str] = mapped_column(String(PHRASE_LENGTH), unique=True)
+    action: Mapped[WordAction] = mapped_column(_enum_column(WordAction, "word_action"))
+    created_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<WordRule {self.id} {self.action}>"
+
+
+class RulesState(Base):
+    """One row: the version of the bans and word lists, bumped by every change to them.
+
+    The intake reads it in its lookup query and reloads its cached lists only when it moved.
+    """
+
+    __tablename__ = "rules_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OutboxMail(Base):
+    """A mail to send, written in the same transaction as the event it tells about.
+
+    The worker (`flask mail send`) renders and sends it, retrying with backoff. A row without
+    `recipient` is an event for the moderators who asked for mails at once: the worker turns
+    it into one row each.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # At most one reply mail per thread per hour per reader.
+        Index("ix_outbox_recipient_kind_article_id", "recipient", "kind", "article_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "reader.published", "reader.reply", "moderators.pending", "moderator.pending",
+    # "moderator.digest"
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
+    locale: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderators.id", ondelete="CASCADE"), index=True
+    )
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[MailStatus] = mapped_column(
+        _enum_column(MailStatus, "mail_status"), default=MailStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+    def __repr__(self) -> str:
+        return f"<OutboxMail {self.id} {self.kind} {self.status}>"
+
+
 class ImportRunStatus(enum.StrEnum):
     """Where an import started from the admin page stands."""
 
@@ -456,17 +632,27 @@ __all__ = [
     "Article",
     "Attempt",
     "AuditEntry",
+    "Ban",
+    "BanKind",
     "Base",
     "Comment",
     "CommentStatus",
     "Decision",
     "ImportRun",
     "ImportRunStatus",
+    "MailStatus",
     "Moderator",
     "ModeratorRole",
     "ModeratorSession",
+    "NotifyMode",
+    "OutboxMail",
+    "RulesState",
     "SpamLabel",
     "SpamLearningState",
     "SpamModelVersion",
+    "WordAction",
+    "WordRule",
     "any_unclassified",
+    "comment_search_text",
+    "fold",
 ]

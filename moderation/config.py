@@ -193,6 +193,12 @@ def load(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         "TERTULIA_SPAM_MODEL": environ.get("TERTULIA_SPAM_MODEL") or None,
         # Rendered threads and pages each worker keeps, in megabytes (least recently used go).
         "TERTULIA_RENDER_CACHE_MB": float(environ.get("TERTULIA_RENDER_CACHE_MB", "16")),
+        # Mail: the SMTP server (smtp://, smtp+starttls://, smtps://, with user:password@), unset
+        # to write mails as .eml files under the instance folder; the sender; and the address
+        # of this site that links in mails start with.
+        "TERTULIA_SMTP_URL": environ.get("TERTULIA_SMTP_URL") or None,
+        "TERTULIA_MAIL_FROM": environ.get("TERTULIA_MAIL_FROM", "Tertulia <tertulia@localhost>"),
+        "TERTULIA_BASE_URL": environ.get("TERTULIA_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(environ.get("TERTULIA_SECURE_COOKIES", "")),

@@ -52,6 +52,13 @@ MESSAGES: dict[str, str] = {
     "languages.not_site_language": N_(
         "“{language}” is not one of this site's languages ({languages})."
     ),
+    # a block or a word list (`/admin/bans`, `/admin/words`)
+    "duration.invalid": N_("Choose how long the block lasts."),
+    "target.one_of": N_("Give either an email address or a network."),
+    "network.invalid": N_("Give an address or a network such as 203.0.113.0/24."),
+    "action.invalid": N_("Choose block or hold."),
+    "phrases.too_long": N_("A phrase may have at most {limit} characters (this one has {length})."),
+    "phrases.required": N_("Write at least one word or phrase."),
     # a moderator account
     "password.too_short": N_("Use at least {minimum} characters."),
     "new.too_short": N_("Use at least {minimum} characters."),
@@ -63,6 +70,7 @@ MESSAGES: dict[str, str] = {
     # any field
     "required": N_("This field is required."),
     "not_text": N_("This must be text."),
+    "not_boolean": N_("This must be true or false (a tick box)."),
     "too_long": N_("At most {limit} characters (this has {length})."),
     "invalid": N_("This value is not valid."),
     "not_storable": N_("This field contains a character that is not text (such as a NUL byte)."),

@@ -10,9 +10,19 @@ way here (`87 %`, `0,93`), not in the template.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from moderation.i18n import N_, NP_, decimal, language_name, percent, translate, translate_plural
+from moderation.i18n import (
+    N_,
+    NP_,
+    decimal,
+    language_name,
+    percent,
+    translate,
+    translate_plural,
+    when,
+)
 
 # code -> template, or (one, many) chosen by the `count` parameter.
 TEMPLATES: dict[str, str | tuple[str, str]] = {
@@ -80,6 +90,18 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     ),
     "context.burst": N_("{count} comments from this client in {minutes} minutes"),
     "context.off_topic_link": N_("Off the article's topic, with a link to {domain}"),
+    # bans and the site's word lists (`pipeline/rules.py`)
+    "ban.author": N_("A moderator blocked this author ({until_label})"),
+    "ban.network": N_("Sent from {network}, a network a moderator blocked ({until_label})"),
+    "words.blocked": NP_(
+        "Contains “{phrase}”, on the site's block list",
+        "Contains “{phrase}” and more of the site's block list ({count} in all)",
+    ),
+    "words.held": NP_(
+        "Contains “{phrase}”, on the site's hold list: a moderator must read it",
+        "Contains “{phrase}” and more of the site's hold list ({count} in all): a moderator "
+        "must read it",
+    ),
     # comments brought in from another system (`flask import`)
     "import.awaiting_checks": N_("Imported: waiting for the language and spam checks"),
     # reasons stored before they were codes, kept as they were written (never translated)
@@ -114,6 +136,13 @@ def _quoted(words: Any) -> Any:
     return [f"“{word}”" for word in words] if isinstance(words, list) else words
 
 
+def _until(until: Any) -> str:
+    """How long a block lasts: for good, or until a moment stored as ISO 8601."""
+    if until is None:
+        return translate(N_("for good"))
+    return translate(N_("until {moment}"), {"moment": when(datetime.fromisoformat(str(until)))})
+
+
 # Parameters written the reader's way; the others are filled in as they are (numbers and lists
 # localized by `translate`). Each gets its own name so that a template can still show the raw one.
 _SPELLED: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -124,6 +153,7 @@ _SPELLED: dict[str, tuple[str, Callable[[Any], Any]]] = {
         lambda verdict: translate(VERDICT_LABELS.get(str(verdict), str(verdict))),
     ),
     "words": ("words_list", _quoted),
+    "until": ("until_label", _until),
 }
 # Parameters replaced in place: fractions and scores.
 _NUMBERS: dict[str, Callable[[float], str]] = {

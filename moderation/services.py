@@ -62,11 +62,13 @@ def build_services(settings: Mapping[str, Any]) -> Services:
     classifiers = Classifiers(tuple(settings["TERTULIA_LANGUAGES"]), **files)
     # The client-address key is derived from the secret key, so rotating one rotates the other.
     ip_key = hashlib.sha256(b"tertulia-client-ip:" + str(settings["SECRET_KEY"]).encode()).digest()
+    email_key = hashlib.sha256(b"tertulia-email:" + str(settings["SECRET_KEY"]).encode()).digest()
     intake = Intake(
         classifiers=classifiers,
         spam_threshold=settings["TERTULIA_SPAM_THRESHOLD"],
         reference_domains=tuple(settings.get("TERTULIA_SPAM_REFERENCE_DOMAINS", ())),
         ip_key=ip_key,
+        email_key=email_key,
         publish_unreviewed=settings["TERTULIA_PUBLISH_UNREVIEWED"],
         rate_limits=parse_limits(settings["TERTULIA_COMMENT_RATE_LIMIT"]),
     )

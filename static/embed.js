@@ -89,10 +89,19 @@
     var email = field("email", t.email, t.emailHint,
       el("input", { name: "email", type: "email", autocomplete: "email", required: "" }));
     var body = field("body", t.comment, t.commentHint, el("textarea", { name: "body", rows: "5", required: "" }));
+    function tick(key, label) {
+      var box = el("input", { type: "checkbox", name: key, id: prefix + "-" + key });
+      return { box: box, node: el("p", { "class": "tertulia-tick" }, [box, " ", el("label", { "for": prefix + "-" + key }, [label])]) };
+    }
+    var notifyPublished = tick("notify_published", t.notifyPublished);
+    var notifyReplies = tick("notify_replies", t.notifyReplies);
+    var notify = el("fieldset", { "class": "tertulia-notify" },
+      [el("legend", {}, [t.notify, el("span", { "class": "tertulia-hint" }, [" (" + t.notifyHint + ")"])]),
+       notifyPublished.node, notifyReplies.node]);
     var send = el("button", { type: "submit" }, [t.send]);
     var fields = { name: name, email: email, body: body };
     var form = el("form", { "class": "tertulia-form", novalidate: "" },
-      [replying, name.node, email.node, body.node, el("p", {}, [send])]);
+      [replying, name.node, email.node, body.node, notify, el("p", {}, [send])]);
     if (t.moderated) form.appendChild(el("p", { "class": "tertulia-hint" }, [t.moderated]));
 
     container.textContent = "";
@@ -237,7 +246,10 @@
       send.disabled = true;
       send.textContent = t.sending;
       status.textContent = "";
-      var payload = { name: name.input.value, email: email.input.value, body: body.input.value };
+      var payload = {
+        name: name.input.value, email: email.input.value, body: body.input.value,
+        notify_published: notifyPublished.box.checked, notify_replies: notifyReplies.box.checked
+      };
       if (pageLanguage) payload.page_language = pageLanguage;
       if (pageDescription) payload.page_description = pageDescription;
       if (parentId !== null) payload.parent_id = parentId;

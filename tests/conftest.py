@@ -31,7 +31,7 @@ from tests.factories import Factory
 from tests.faults.outage import Outage
 from tests.package import wheel
 
-pytest_plugins = ("tests.sealing",)
+pytest_plugins = ("tests.sealing", "tests.mailserver")
 
 POSTGRES_URL = database_url() if os.environ.get("DATABASE_URL") else None
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)"')
@@ -188,6 +188,17 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     match = CSRF_INPUT.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def queue_form(client: FlaskClient, comment_id: int) -> dict[str, str]:
+    """What the queue page shows for one comment's action buttons: the CSRF token and the status
+    the moderator sees (`seen`), as a browser would send them."""
+    page = client.get(f"/queue/comments/{comment_id}", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    seen = re.search(rf'name="seen-{comment_id}" value="(\w+)"', text)
+    token = CSRF_INPUT.search(text)
+    assert seen and token, f"comment {comment_id} is not on its queue page"
+    return {"csrf_token": token.group(1), "seen": seen.group(1)}
 
 
 class Auth:

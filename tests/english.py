@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 
 CATALOGS = Path(__file__).resolve().parents[1] / "moderation" / "translations"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}|%%")
-# Words no Spanish or Portuguese sentence uses, but nearly every English one does.
+# Words nearly every English sentence uses; one the translations use themselves (Portuguese
+# "for", as in "quando for publicado") proves nothing in that language.
 ENGLISH_WORDS = ("the", "and", "your", "with", "this", "of", "to", "is", "by", "for", "on")
 READ_OUT = ("title", "aria-label", "placeholder", "alt")
 
@@ -57,17 +58,21 @@ def forms(value: object) -> tuple[str, ...]:
 
 
 @functools.cache
-def english_fragments(code: str) -> tuple[str, ...]:
-    """The English pieces of every message that `code` translates differently."""
+def _catalog(code: str) -> tuple[list[tuple[tuple[str, ...], tuple[str, ...]]], str]:
+    """The catalog of `code` as (ids, strings) pairs, and all its translations as one text."""
     with (CATALOGS / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale=code)
+    pairs = [(forms(message.id), forms(message.string)) for message in catalog if message.id]
+    theirs = PLACEHOLDER.sub(" ", "\n".join(form for _, strings in pairs for form in strings))
+    return pairs, theirs
+
+
+@functools.cache
+def english_fragments(code: str) -> tuple[str, ...]:
+    """The English pieces of every message that `code` translates differently."""
+    pairs, theirs = _catalog(code)
     fragments: set[str] = set()
-    translated: list[str] = []
-    for message in catalog:
-        if not message.id:
-            continue
-        ids, strings = forms(message.id), forms(message.string)
-        translated.extend(strings)
+    for ids, strings in pairs:
         for english in ids:
             if english in strings:
                 continue  # the same in both languages ("Spam", "Error %(status)s")
@@ -76,7 +81,6 @@ def english_fragments(code: str) -> tuple[str, ...]:
                 if sum(ch.isalpha() for ch in piece) >= 2:
                     fragments.add(piece)
     # A piece the translations use too ("MB", the file name "comments.db") proves nothing.
-    theirs = PLACEHOLDER.sub(" ", "\n".join(translated))
     return tuple(sorted(piece for piece in fragments if not _whole(piece, theirs)))
 
 
@@ -92,6 +96,7 @@ def english_left(html: str, code: str) -> list[str]:
     found += [
         f"word {word!r}"
         for word in ENGLISH_WORDS
-        if re.search(rf"(?<!\w){word}(?!\w)", text, re.IGNORECASE)
+        if not _whole(word, _catalog(code)[1].lower())
+        and re.search(rf"(?<!\w){word}(?!\w)", text, re.IGNORECASE)
     ]
     return found

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Article, Moderator, ModeratorRole, utcnow
-from moderation import management, messages, signins
+from moderation import audit, management, messages, signins
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
@@ -58,6 +58,7 @@ def add_article() -> BaseResponse | tuple[str, int]:
         )
     except ValidationFailed as failed:
         return _articles_page(typed, field_messages(failed), 422)
+    audit.record(db.session, signed_in_moderator().email, "article.add", article.slug)
     db.session.commit()
     flash(_("The article %(slug)s is open for comments.", slug=article.slug), "success")
     return redirect(url_for("admin.articles"))
@@ -101,6 +102,13 @@ def add_moderator() -> BaseResponse | tuple[str, int]:
         )
     except ValidationFailed as failed:
         return _moderators_page(typed, field_messages(failed), 422)
+    audit.record(
+        db.session,
+        signed_in_moderator().email,
+        "moderator.add",
+        moderator.email,
+        {"role": moderator.role.value, "languages": moderator.languages},
+    )
     db.session.commit()
     flash(_("Moderator %(email)s added.", email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
@@ -133,6 +141,17 @@ def update_moderator(moderator_id: int) -> BaseResponse:
         problems = " ".join(field_messages(failed).values())
         flash(f"{moderator.email}: {problems}", "error")
     else:
+        audit.record(
+            db.session,
+            signed_in_moderator().email,
+            "moderator.update",
+            moderator.email,
+            {
+                "role": moderator.role.value,
+                "languages": moderator.languages,
+                "password_changed": bool(password),
+            },
+        )
         db.session.commit()
         flash(_("%(email)s updated.", email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))
@@ -159,6 +178,7 @@ def remove_moderator(moderator_id: int) -> BaseResponse:
     except ValidationFailed as failed:
         flash(" ".join(field_messages(failed).values()), "error")
     else:
+        audit.record(db.session, signed_in_moderator().email, "moderator.remove", moderator.email)
         db.session.commit()
         flash(_("%(email)s removed.", email=moderator.email), "success")
     return redirect(url_for("admin.moderators"))

@@ -110,6 +110,16 @@ SCHEMAS: dict[str, Any] = {
                 "an on-topic comment is about (used for this comment only; longer text is cut "
                 f"at {DESCRIPTION_LENGTH} characters).",
             },
+            "notify_published": {
+                "type": ["boolean", "null"],
+                "description": "Email the author when the comment is published (once). The "
+                "address is used for nothing else; every mail has a one-click unsubscribe.",
+            },
+            "notify_replies": {
+                "type": ["boolean", "null"],
+                "description": "Email the author when a reply to this comment is published, at "
+                "most once per thread per hour.",
+            },
         },
     },
     "CommentAccepted": {
@@ -274,6 +284,7 @@ PATHS: dict[str, Any] = {
                             "email": "lucia@example.org",
                             "body": "Muy buen *resumen*.",
                             "page_language": "es",
+                            "notify_replies": True,
                         },
                     }
                 },

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import utcnow
+from models import NotifyMode, utcnow
 from moderation import messages
 from moderation.auth.session import (
     authenticate,
@@ -111,3 +111,25 @@ def account() -> str | BaseResponse:
         locales=ENDONYMS,
         browser=request.accept_languages.best_match(LOCALES),
     )
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notifications() -> str | BaseResponse | tuple[str, int]:
+    """Let a moderator choose mails about pending comments in their languages."""
+    moderator = signed_in_moderator()
+    if request.method == "GET":
+        return render_template("auth/notifications.html", moderator=moderator, error=None)
+    try:
+        chosen = NotifyMode(request.form.get("notify", ""))
+    except ValueError:
+        error = _("Choose when to hear about pending comments.")
+        page = render_template("auth/notifications.html", moderator=moderator, error=error)
+        return page, 422
+    if chosen is not moderator.notify:
+        moderator.notify = chosen
+        # A new digest covers the comments from now on, not the whole backlog.
+        moderator.digest_until = utcnow() if chosen is NotifyMode.DAILY else None
+    db.session.commit()
+    flash(_("Your notification settings are saved."), "success")
+    return redirect(url_for("auth.notifications"))

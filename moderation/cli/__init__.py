@@ -221,6 +221,7 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add every command group to `app`."""
+    from moderation.cli.mail import mail_cli
     from moderation.cli.spam import spam_cli
     from moderation.transfer import export_command, import_command
 
@@ -231,6 +232,7 @@ def register(app: Flask) -> None:
         comments_cli,
         demo_command,
         spam_cli,
+        mail_cli,
         language_cli,
         import_command,
         export_command,

@@ -1,7 +1,14 @@
 """Submission -> checks (language, spam, rules) -> status; no Flask imports."""
 
 from moderation.pipeline.checks import CheckResult
-from moderation.pipeline.decisions import ACTIONS, NotAllowed, decide, decide_many
+from moderation.pipeline.decisions import (
+    ACTIONS,
+    BulkOutcome,
+    Conflict,
+    NotAllowed,
+    decide,
+    decide_many,
+)
 from moderation.pipeline.intake import Intake, UnknownArticle, fingerprint, hash_client_ip
 from moderation.pipeline.submission import (
     COMMENT_LIMITS,
@@ -16,7 +23,9 @@ __all__ = [
     "ACTIONS",
     "COMMENT_LIMITS",
     "FIELDS",
+    "BulkOutcome",
     "CheckResult",
+    "Conflict",
     "Intake",
     "NotAllowed",
     "Problem",

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import hmac
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -16,14 +16,21 @@ from sqlalchemy.orm import Session
 
 from models import (
     Article,
+    Ban,
+    BanKind,
     Comment,
     CommentStatus,
     Decision,
+    Moderator,
+    NotifyMode,
+    RulesState,
     SpamModelVersion,
     any_unclassified,
+    comment_search_text,
     utcnow,
 )
 from moderation.markdown import render_markdown
+from moderation.notifications import events
 from moderation.pipeline.checks import (
     CheckResult,
     LanguageVerdict,
@@ -33,6 +40,7 @@ from moderation.pipeline.checks import (
 )
 from moderation.pipeline.classifiers import Classifiers, ModelUnavailable
 from moderation.pipeline.decisions import bump_thread
+from moderation.pipeline.rules import RulesCache, RulesVerdict, hash_email
 from moderation.pipeline.submission import Problem, Submission, ValidationFailed, storable
 from moderation.ratelimit import RateLimit, RateLimited, count_alone
 from moderation.spam import SpamContext, Verdict
@@ -114,6 +122,11 @@ class Lookup:
     repeats: bool
     author_marked_spam: bool
     spam_version_uid: str | None
+    rules_version: int
+    # The author's ban: True for good, the end of the longest one in force, or False.
+    author_banned: datetime | bool
+    # Whether any moderator asked to hear of each pending comment at once.
+    moderators_waiting: bool
 
 
 @dataclass(frozen=True)
@@ -123,11 +136,24 @@ class Classification:
     language: LanguageVerdict
     spam: SpamVerdict
     status: CommentStatus
+    rules: RulesVerdict = field(default_factory=RulesVerdict)
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
-        """The check results stored on the comment, language first."""
-        return [self.language.result.as_dict(), *(result.as_dict() for result in self.spam.results)]
+        """The check results stored on the comment: bans and word lists, language, spam."""
+        return [
+            *(result.as_dict() for result in self.rules.results),
+            self.language.result.as_dict(),
+            *(result.as_dict() for result in self.spam.results),
+        ]
+
+    def with_rules(self, rules: RulesVerdict) -> Classification:
+        """The classification once bans and word lists have spoken: a ban rejects, a blocked
+        word sends to spam, a held word keeps a comment from being published unreviewed."""
+        status = rules.status or self.status
+        if rules.hold and status is CommentStatus.APPROVED:
+            status = CommentStatus.PENDING
+        return dataclasses.replace(self, status=status, rules=rules)
 
     def apply(self, comment: Comment) -> None:
         """Write the findings onto `comment`."""
@@ -156,6 +182,10 @@ class Intake:
     publish_unreviewed: bool = False
     # Counted in the database, so the limits hold across every worker and server.
     rate_limits: tuple[RateLimit, ...] = ()
+    # Bans and word lists, reloaded when their version (read in the lookup query) moves on.
+    rules: RulesCache = field(default_factory=RulesCache)
+    # Keys the hash of an author's email that bans compare.
+    email_key: bytes = b""
 
     def submit(self, session: Session, slug: str, submission: Submission) -> Comment:
         """Check and persist one comment on the article `slug`; returns it detached.
@@ -172,8 +202,9 @@ class Intake:
         ip_hash = hash_client_ip(self.ip_key, submission.client_ip)
         digest = fingerprint(submission.body)
         lookup = self._look_up(session, slug, ip_hash, digest, submission.email, now)
+        parent = None
         if submission.parent_id is not None:
-            self._check_parent(session, lookup.article_id, submission.parent_id)
+            parent = self._check_parent(session, lookup.article_id, submission.parent_id)
 
         article = lookup.article
         if article.topic is None and submission.page_description:
@@ -191,7 +222,12 @@ class Intake:
                 author_marked_spam=lookup.author_marked_spam,
             ),
             lookup.spam_version_uid,
+        ).with_rules(
+            self.rules.at(session, lookup.rules_version).check(
+                submission.body, submission.client_ip, lookup.author_banned, now
+            )
         )
+        published = classification.status is CommentStatus.APPROVED
         comment = Comment(
             article_id=lookup.article_id,
             parent_id=submission.parent_id,
@@ -205,14 +241,23 @@ class Intake:
             user_agent=submission.user_agent,
             created_at=now,
             updated_at=now,
-            published_at=now if classification.status is CommentStatus.APPROVED else None,
+            published_at=now if published else None,
+            search_text=comment_search_text(submission.name, submission.email, submission.body),
+            # Published at once, the author is told now: nothing is left to tell later.
+            notify_published=submission.notify_published and not published,
+            notify_replies=submission.notify_replies,
         )
         classification.apply(comment)
         columns = {key: getattr(comment, key) for key in _INSERTED}
         try:
             comment.id = self._insert(session, columns, now)
-            if classification.status is CommentStatus.APPROVED:
+            if published:
                 bump_thread(session, lookup.article_id)
+                events.comment_published(
+                    session, comment, parent, now, tell_author=submission.notify_published
+                )
+            elif classification.status is CommentStatus.PENDING and lookup.moderators_waiting:
+                events.comment_waiting(session, comment.id, lookup.article_id, now)
             session.commit()
         except Exception:
             session.rollback()
@@ -362,7 +407,7 @@ class Intake:
         return CommentStatus.PENDING
 
     @staticmethod
-    def _check_parent(session: Session, article_id: int, parent_id: int) -> None:
+    def _check_parent(session: Session, article_id: int, parent_id: int) -> Comment:
         # One answer for a comment that does not exist, is on another article or is not
         # published: a visitor must not learn which ids hold unpublished comments.
         parent = session.get(Comment, parent_id)
@@ -372,6 +417,7 @@ class Intake:
             or parent.status is not CommentStatus.APPROVED
         ):
             raise ValidationFailed({"parent_id": Problem("not_found")})
+        return parent
 
     @functools.cached_property
     def _lookup_query(self) -> Select[Any]:
@@ -402,6 +448,18 @@ class Intake:
         )
         versions = cast(Table, SpamModelVersion.__table__).c
         active = select(versions.uid).where(versions.is_active).scalar_subquery()
+        rules = cast(Table, RulesState.__table__).c
+        rules_version = select(rules.version).where(rules.id == 1).scalar_subquery()
+        bans = cast(Table, Ban.__table__).c
+        author_ban = [bans.kind == BanKind.EMAIL.value, bans.value == bindparam("email_hash")]
+        banned_for_good = exists().where(*author_ban, bans.expires_at.is_(None))
+        banned_until = (
+            select(func.max(bans.expires_at))
+            .where(*author_ban, bans.expires_at > bindparam("now", type_=bans.expires_at.type))
+            .scalar_subquery()
+        )
+        moderators = cast(Table, Moderator.__table__).c
+        waiting = exists().where(moderators.notify == NotifyMode.INSTANT.value)
         return select(
             articles.id,
             articles.language,
@@ -412,6 +470,10 @@ class Intake:
             repeats,
             author_spam,
             active,
+            rules_version,
+            banned_for_good,
+            banned_until,
+            waiting,
         ).where(articles.slug == bindparam("slug"))
 
     def _look_up(
@@ -434,10 +496,13 @@ class Intake:
         params: dict[str, object] = {"slug": slug, "ip": ip_hash, "digest": digest, "email": email}
         params.update({f"since_{n}": now - period for n, period in enumerate(periods)})
         params["repeat_since"] = now - REPEAT_WINDOW
+        params["email_hash"] = hash_email(self.email_key, email)
+        params["now"] = now
         row = session.connection().execute(self._lookup_query, params).one_or_none()
         if row is None:
             raise UnknownArticle(slug)
-        article_id, language, title, description, url, *counts, repeated, author_spam, uid = row
+        article_id, language, title, description, url, *counts = row
+        *counts, repeated, author_spam, uid, rules_version, forever, until, waiting = counts
         for limit, count in zip(self.rate_limits, counts[1:], strict=True):
             if count >= limit.count:
                 # The window slides: after one full period the client is certainly free again.
@@ -449,4 +514,7 @@ class Intake:
             bool(repeated),
             bool(author_spam),
             uid,
+            rules_version or 0,
+            True if forever else (until or False),
+            bool(waiting),
         )

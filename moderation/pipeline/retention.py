@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from models import Comment, Decision, SpamLabel
+from models import Comment, Decision, OutboxMail, SpamLabel
 from moderation.pipeline.decisions import bump_thread
 from moderation.pipeline.learning import SiteModels, forget_labels
 
@@ -32,8 +32,10 @@ def forget_author(
     """Delete every comment sent with `email`, with its decisions, labels and what was learned.
 
     Replies by other people stay, detached from the deleted comment; the threads that lose a
-    published comment are re-rendered. The caller commits.
+    published comment are re-rendered; mails waiting for the address are dropped. The caller
+    commits.
     """
+    session.execute(delete(OutboxMail).where(OutboxMail.recipient == email.strip().lower()))
     rows = session.execute(
         select(Comment.id, Comment.article_id).where(
             func.lower(Comment.author_email) == email.strip().lower()

@@ -26,7 +26,20 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _ID = re.compile(r"[0-9]{1,10}")
 MAX_ID = 2**31 - 1
 
-FIELDS = ("name", "email", "body", "parent_id", "page_language", "page_description")
+FIELDS = (
+    "name",
+    "email",
+    "body",
+    "parent_id",
+    "page_language",
+    "page_description",
+    "notify_published",
+    "notify_replies",
+)
+# The two tick boxes: tell me when my comment is published, tell me about replies.
+NOTIFY_FIELDS = ("notify_published", "notify_replies")
+_TRUE = frozenset({"on", "1", "true", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
 # What the form and the embed tell the commenter about lengths (`maxlength`).
 COMMENT_LIMITS = {name: FIELD_LIMITS[name] for name in ("name", "email", "body")}
 
@@ -94,6 +107,9 @@ class Submission:
     page_description: str | None = None
     client_ip: str | None = None
     user_agent: str | None = None
+    # The author's opt-ins to email notifications about this comment.
+    notify_published: bool = False
+    notify_replies: bool = False
 
 
 def _required_text(
@@ -154,6 +170,8 @@ def validate(
         else:
             problems["page_description"] = Problem("not_text")
 
+    notify = {name: _flag(raw.get(name), name, problems) for name in NOTIFY_FIELDS}
+
     if problems:
         raise ValidationFailed(problems)
     return Submission(
@@ -166,4 +184,16 @@ def validate(
         client_ip=client_ip,
         # Not typed by the commenter, so cleaned rather than refused.
         user_agent=_UNSTORABLE.sub("", user_agent or "")[:USER_AGENT_LENGTH] or None,
+        notify_published=notify["notify_published"],
+        notify_replies=notify["notify_replies"],
     )
+
+
+def _flag(value: object, field: str, problems: dict[str, Problem]) -> bool:
+    """A tick box: a JSON boolean, or what a form sends ("on" when ticked, nothing when not)."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    problems[field] = Problem("not_boolean")
+    return False

@@ -1,17 +1,33 @@
-"""What a moderator sees in each folder, in what order (no Flask: plain queries)."""
+"""What a moderator sees in each folder, in what order (no Flask: plain queries).
+
+Counts are exact up to `COUNT_CAP` and shown as "10,000+" beyond: counting a million-comment
+folder on every page would cost more than the page. The breakdowns by language and article are
+given when the folder is within the cap.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
-from models import Comment, CommentStatus, Decision, Moderator
+from models import Article, Comment, CommentStatus, Decision, Moderator, fold
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
+ARTICLES_LISTED = 20
 
 # Folder name in the URL -> status listed there. Pending is the queue proper.
 FOLDERS: dict[str, CommentStatus] = {
@@ -21,9 +37,47 @@ FOLDERS: dict[str, CommentStatus] = {
     "approved": CommentStatus.APPROVED,
 }
 
+# How a folder can be ordered, by the `order` query parameter: oldest first, newest first,
+# likely spam first (the flag), most likely spam first (the score).
+ORDERS = ("oldest", "newest", "likely", "score")
 
-# How a folder can be ordered, by the `order` query parameter.
-ORDERS = ("time", "likely", "score")
+
+def default_order(status: CommentStatus) -> str:
+    """Pending work oldest first, so nothing waits forever; decided folders newest first, since
+    that is what a moderator comes back to check."""
+    return "oldest" if status is CommentStatus.PENDING else "newest"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a folder down, from the query string."""
+
+    language: str | None = None
+    search: str | None = None
+    likely: bool | None = None  # only likely spam (True), or only the rest (False)
+    article: str | None = None  # an article's slug
+    order: str | None = None  # one of ORDERS; None for the folder's default
+    comment_id: int | None = None  # one comment (the link in a notification mail)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of comments, exact up to `COUNT_CAP`."""
+
+    value: int
+    capped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.value:,}+" if self.capped else f"{self.value:,}"
+
+
+@dataclass(frozen=True)
+class ArticleCount:
+    """An article and how many comments of the folder are on it."""
+
+    slug: str
+    title: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -31,43 +85,70 @@ class Page:
     """One page of a folder."""
 
     comments: Sequence[Comment]
-    total: int
+    total: Count
     page: int
-    pages: int
-    languages: dict[str, int]  # language code -> comments in this folder
-    likely_spam: int  # comments in this folder marked likely spam
+    has_next: bool
+    order: str
+    likely_spam: Count  # comments in this folder marked likely spam
+    # language code -> comments in this folder (empty when the folder is past the cap)
+    languages: dict[str, int] = field(default_factory=dict)
+    articles: Sequence[ArticleCount] = ()  # the articles with most comments in this folder
+
+
+def _capped(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    # Selecting a constant, not a column, lets PostgreSQL count from the index alone.
+    rows: Select[Any] = (
+        select(literal_column("1")).select_from(Comment).where(*where).limit(COUNT_CAP + 1)
+    )
+    return select(func.count()).select_from(rows.subquery())
+
+
+def capped_count(session: Session, where: Sequence[ColumnElement[bool]]) -> Count:
+    """How many comments match `where`, counted up to the cap."""
+    found = session.scalar(_capped(where)) or 0
+    return Count(min(found, COUNT_CAP), found > COUNT_CAP)
+
+
+def search_condition(search: str) -> ColumnElement[bool]:
+    """Comments whose name, email or text contains `search`, ignoring case and accents.
+
+    The pattern is written into the statement, not bound: PostgreSQL can only use the trigram
+    index for a pattern it knows when planning.
+    """
+    needle = fold(search.strip())
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern: BindParameter[str] = bindparam("search", f"%{escaped}%", literal_execute=True)
+    return Comment.search_text.like(pattern, escape="\\")
 
 
 def folder_page(
     session: Session,
     moderator: Moderator,
     status: CommentStatus,
-    language: str | None = None,
+    filters: Filters = Filters(),
     page: int = 1,
-    search: str | None = None,
-    likely: bool | None = None,
-    order: str = "time",
 ) -> Page:
-    """A page of one folder: the moderator's own languages first, then by `order`.
+    """A page of one folder, filtered and ordered as `filters` say.
 
-    `likely` keeps only the comments marked likely spam (True) or only the others (False).
-    `order` "time" serves pending work oldest first so nothing waits forever, and the decided
-    folders newest first, since that is what a moderator comes back to check; "likely" puts
-    likely spam first; "score" the highest spam scores first.
+    In the queue (pending), a moderator's own languages come first.
     """
-    where = [Comment.status == status]
-    if language:
-        where.append(Comment.language == language)
-    if likely is not None:
-        where.append(Comment.likely_spam.is_(likely))
-    if search:
-        # Moderators hunt a troll by name, address or words; wildcards are taken literally.
-        needle = search.strip().lower()
-        columns = (Comment.author_name, Comment.author_email, Comment.body)
-        where.append(or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns)))
+    where: list[ColumnElement[bool]] = [Comment.status == status]
+    if filters.language:
+        where.append(Comment.language == filters.language)
+    if filters.likely is not None:
+        where.append(Comment.likely_spam.is_(filters.likely))
+    if filters.search and filters.search.strip():
+        where.append(search_condition(filters.search))
+    if filters.article:
+        article_id = select(Article.id).where(Article.slug == filters.article).scalar_subquery()
+        where.append(Comment.article_id == article_id)
+    if filters.comment_id is not None:
+        where.append(Comment.id == filters.comment_id)
+    order = filters.order if filters.order in ORDERS else default_order(status)
+    newest = order == "newest" or (order != "oldest" and status is not CommentStatus.PENDING)
     ordering: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
     own = moderator.language_list
-    if own and not moderator.is_admin:
+    if own and not moderator.is_admin and status is CommentStatus.PENDING:
         ordering.append(case((Comment.language.in_(own), 0), else_=1))
     if order == "likely":
         ordering.append(Comment.likely_spam.desc())
@@ -75,45 +156,72 @@ def folder_page(
         # Unclassified (no score) last: nothing is known to put them first.
         ordering.append(case((Comment.spam_score.is_(None), 1), else_=0))
         ordering.append(Comment.spam_score.desc())
-    ordering.append(
-        Comment.created_at if status is CommentStatus.PENDING else Comment.created_at.desc()
+    ordering += (
+        [Comment.created_at.desc(), Comment.id.desc()]
+        if newest
+        else [Comment.created_at, Comment.id]
     )
-    ordering.append(Comment.id)
 
-    total = session.scalar(select(func.count(Comment.id)).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    comments = session.scalars(
+    total = capped_count(session, where)
+    page = max(1, page)
+    rows = session.scalars(
         select(Comment)
         .options(
             joinedload(Comment.article),
+            joinedload(Comment.parent),
             selectinload(Comment.decisions).joinedload(Decision.moderator),
         )
         .where(*where)
         .order_by(*ordering)
-        .limit(PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    counts = session.execute(
-        select(Comment.language, func.count(Comment.id))
-        .where(Comment.status == status)
-        .group_by(Comment.language)
-    ).all()
-    languages = {code: count for code, count in sorted(counts, key=lambda row: (-row[1], row[0]))}
-    likely_spam = (
-        session.scalar(
-            select(func.count(Comment.id)).where(Comment.status == status, Comment.likely_spam)
+    in_folder = Comment.status == status
+    likely = capped_count(session, [in_folder, Comment.likely_spam.is_(True)])
+    folder = total if len(where) == 1 else capped_count(session, [in_folder])
+    languages: dict[str, int] = {}
+    articles: list[ArticleCount] = []
+    if not folder.capped:
+        counts = session.execute(
+            select(Comment.language, func.count()).where(in_folder).group_by(Comment.language)
+        ).all()
+        languages = {code: n for code, n in sorted(counts, key=lambda row: (-row[1], row[0]))}
+        per_article = (
+            select(Comment.article_id, func.count().label("n"))
+            .where(in_folder)
+            .group_by(Comment.article_id)
+            .order_by(func.count().desc(), Comment.article_id)
+            .limit(ARTICLES_LISTED)
+            .subquery()
         )
-        or 0
+        articles = [
+            ArticleCount(slug, title, n)
+            for slug, title, n in session.execute(
+                select(Article.slug, Article.title, per_article.c.n)
+                .join(per_article, per_article.c.article_id == Article.id)
+                .order_by(per_article.c.n.desc(), Article.slug)
+            )
+        ]
+    return Page(
+        comments=rows[:PAGE_SIZE],
+        total=total,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        order=order,
+        likely_spam=likely,
+        languages=languages,
+        articles=articles,
     )
-    return Page(comments, total, page, pages, languages, likely_spam)
 
 
-def folder_counts(session: Session) -> dict[str, int]:
-    """How many comments each folder holds."""
-    rows = session.execute(select(Comment.status, func.count(Comment.id)).group_by(Comment.status))
-    by_status = {status: count for status, count in rows.all()}
-    return {name: by_status.get(status, 0) for name, status in FOLDERS.items()}
+def folder_counts(session: Session) -> dict[str, Count]:
+    """How many comments each folder holds (up to the cap), in one round trip."""
+    counts = [_capped([Comment.status == status]).scalar_subquery() for status in FOLDERS.values()]
+    found = session.execute(select(*counts)).one()
+    return {
+        name: Count(min(n, COUNT_CAP), n > COUNT_CAP)
+        for name, n in zip(FOLDERS, found, strict=True)
+    }
 
 
 def comments_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Comment]:

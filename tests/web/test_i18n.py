@@ -14,7 +14,7 @@ from sqlalchemy import select
 from models import Article, CommentStatus, Moderator, ModeratorRole
 from moderation.extensions import db
 from moderation.pipeline import decide
-from tests.conftest import Auth, csrf_token
+from tests.conftest import Auth, csrf_token, queue_form
 from tests.english import english_fragments, english_left
 from tests.factories import Factory
 
@@ -270,8 +270,7 @@ def test_queue_flash_messages_speak_the_moderators_language(
     factory.moderator(email="mod@example.org")
     auth.login()
     choose(client, "pt")
-    token = csrf_token(client, "/queue/")
-    client.post(f"/queue/comments/{comment.id}/approve", data={"csrf_token": token})
+    client.post(f"/queue/comments/{comment.id}/approve", data=queue_form(client, comment.id))
     page = client.get("/queue/").get_data(as_text=True)
     assert f"O comentário {comment.id} de Lucía foi aprovado." in page
 

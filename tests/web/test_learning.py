@@ -26,7 +26,7 @@ from moderation.pipeline import Submission, learning
 from moderation.pipeline.retention import forget_author
 from moderation.services import services
 from moderation.spam import site
-from tests.conftest import Auth, csrf_token
+from tests.conftest import Auth, csrf_token, queue_form
 from tests.factories import Factory
 
 # A campaign the bundled model lets through: bland praise signed by the same brand.
@@ -71,8 +71,8 @@ def score(app: Flask, text: str) -> tuple[float, str]:
 
 
 def decide_in_queue(client: FlaskClient, comment_id: int, action: str) -> None:
-    token = csrf_token(client, "/queue/")
-    response = client.post(f"/queue/comments/{comment_id}/{action}", data={"csrf_token": token})
+    form = queue_form(client, comment_id)
+    response = client.post(f"/queue/comments/{comment_id}/{action}", data=form)
     assert response.status_code == 302
 
 

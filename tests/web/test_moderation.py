@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from models import Comment, CommentStatus, Decision, ModeratorRole
 from moderation.extensions import db
-from tests.conftest import Auth, csrf_token
+from tests.conftest import Auth, csrf_token, queue_form
 from tests.factories import Factory
 
 PROTECTED = [
@@ -144,8 +144,8 @@ def test_queue_lists_pending_oldest_first_with_what_moderators_need(
 
 
 def approve(client: FlaskClient, comment_id: int) -> None:
-    token = csrf_token(client, "/queue/")
-    response = client.post(f"/queue/comments/{comment_id}/approve", data={"csrf_token": token})
+    form = queue_form(client, comment_id)
+    response = client.post(f"/queue/comments/{comment_id}/approve", data=form)
     assert response.status_code == 302
 
 
@@ -209,6 +209,7 @@ def test_bulk_action_changes_every_selected_comment(
             "csrf_token": token,
             "action": "spam",
             "comment_id": [str(c.id) for c in chosen],
+            **{f"seen-{c.id}": "pending" for c in chosen},
         },
     )
     assert response.status_code == 302
