@@ -92,6 +92,9 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
         assert page.input_value("textarea[name=body]") == "Desde el sitio de noticias"
 
         page.fill("input[name=email]", "lucia@example.org")
+        # The two opt-ins speak the page's language; Lucía wants to hear about replies only.
+        assert "Avísenme por correo" in page.inner_text(".tertulia-notify legend")
+        page.click("label >> text=cuando alguien le responda")
         page.click(".tertulia-comment .tertulia-link")  # reply to the published comment
         with page.expect_request(lambda request: request.method == "POST") as sent:
             page.click(".tertulia-form button[type=submit]")
@@ -99,6 +102,7 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
         payload = sent.value.post_data_json
         assert payload is not None
         assert payload["page_description"] == "El presupuesto de salud baja un 10%."
+        assert payload["notify_replies"] is True and payload["notify_published"] is False
         page.wait_for_function("document.querySelector('.tertulia-status').textContent.length > 0")
         assert "espera moderación" in page.inner_text(".tertulia-status")
     finally:
@@ -108,6 +112,7 @@ def test_embedded_comments_on_another_site(browser: Any, sites: tuple[str, Any])
         stored = db.session.scalar(select(Comment).where(Comment.author_name == "Lucía"))
         assert stored is not None and stored.status is CommentStatus.PENDING
         assert stored.page_language == "es" and stored.parent_id is not None
+        assert stored.notify_replies and not stored.notify_published
 
 
 def test_the_embed_loads_more_comments_on_demand(
