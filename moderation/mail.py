@@ -1,8 +1,8 @@
 """Mails from the outbox, rendered in their reader's or moderator's language and sent by the
 worker (`flask mail send`), never inside a web request.
 
-Reader mails speak the comment's language; moderator mails the moderator's interface language
-(`moderator_locale`). Every mail carries a one-click unsubscribe link (a signed token) in its
+Reader mails speak the comment's language (else the article's); moderator mails the language
+chosen on the moderator's account page (else the first they moderate). Every mail carries a one-click unsubscribe link (a signed token) in its
 text and in `List-Unsubscribe` / `List-Unsubscribe-Post`.
 """
 
@@ -30,15 +30,22 @@ log = logging.getLogger(__name__)
 
 
 def moderator_locale(moderator: Moderator) -> str:
-    """The language of a moderator's mails: their interface language once the account page
-    lets them choose one (a `locale` on the moderator), until then the site's default."""
-    chosen: str | None = getattr(moderator, "locale", None)
-    return supported(chosen) or current_app.config["TERTULIA_DEFAULT_LOCALE"]
+    """The language of a moderator's mails: the one chosen on their account page, else the
+    first of the languages they moderate that the site speaks, else the site's default."""
+    return _first_supported(moderator.locale, *moderator.language_list)
 
 
-def reader_locale(language: str | None) -> str:
-    """The language of a reader's mails: their comment's, when the site speaks it."""
-    return supported(language) or current_app.config["TERTULIA_DEFAULT_LOCALE"]
+def reader_locale(comment: Comment) -> str:
+    """The language of a reader's mails: their comment's, else the article's, when the site
+    speaks it."""
+    return _first_supported(comment.language, comment.article.language)
+
+
+def _first_supported(*candidates: str | None) -> str:
+    for candidate in candidates:
+        if code := supported(candidate):
+            return code
+    return str(current_app.config["TERTULIA_DEFAULT_LOCALE"])
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -78,7 +85,7 @@ def compose(session: Session, mail: OutboxMail, now: datetime) -> EmailMessage |
         subscription = session.get(Comment, int(mail.params.get("subscription", 0)))
         if subscription is None:
             return None
-        locale = reader_locale(subscription.language)
+        locale = reader_locale(subscription)
         token = tokens.sign(_secret(), tokens.READER, subscription.id)
     unsubscribe = external_url("public.unsubscribe", token=token)
     with force_locale(locale):

@@ -178,6 +178,8 @@ def test_moderators_hear_at_once_or_daily_in_their_languages(
     send(mail_app)
     (at_once,) = smtp_server.to("rapida@example.org")
     assert f"{BASE}/queue/comments/{waiting.id}" in at_once.get_content()
+    # No language chosen on the account page: the one they moderate.
+    assert at_once["Content-Language"] == "es" and "espera moderación" in at_once["Subject"]
     assert "l@example.org" not in at_once.as_string()
     assert smtp_server.to("otra@example.org") == []  # reads Portuguese only
     (digest,) = smtp_server.to("diaria@example.org")
