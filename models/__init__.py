@@ -619,8 +619,9 @@ class ImportRun(Base):
 
 
 class SpamLearningState(Base):
-    """One row: the number of learning rounds taken. A round counts only if it moves the number
-    on from what it read, so two learning workers crossing a batch boundary together learn once.
+    """One row: a counter every learning round (and every erasure of labels) moves on. A round
+    counts only if it moves the number on from what it read, so two learning workers crossing a
+    batch boundary together learn once, and a round that read erased labels learns nothing.
 
     Also what the queue's spam filter page tells about the learning worker: when a round was
     asked for whatever the batch (erasing an author dropped learned versions), and when a

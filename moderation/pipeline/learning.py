@@ -51,8 +51,8 @@ MIN_LABELS = 2
 # A candidate learns, and is judged on, the site's newest labels up to this many (plus the fixed
 # pool): enough to see one approved comment in a thousand go wrong, a round in seconds.
 LEARNED_LABELS = 2000
-# A learning worker looks every 30 s (or every minute from cron) and a round takes seconds to a
-# minute or two: a due round with no worker seen for this long means none is running.
+# A learning worker looks every 30 s (or every minute from cron) and a round takes up to a minute
+# or two: a due round with no worker seen for this long means none is running.
 WORKER_SILENT = timedelta(minutes=10)
 
 
@@ -239,8 +239,9 @@ def learn(
     (or now, if `force`).
 
     Adds the candidate to the session, active if promoted; the caller commits. Returns None
-    when there was nothing to learn, or when another worker took this round first. Takes
-    seconds (a minute on a busy machine): the learning worker's job, never a web request's.
+    when there was nothing to learn, or when another worker (or an erasure) took this round
+    first. Takes tens of seconds of CPU for a couple of thousand labels: the learning worker's
+    job, never a web request's.
     """
     seen, requested = _rounds(session)
     waiting = waiting_labels(session)
@@ -289,13 +290,13 @@ def learn(
 
 
 def forget_labels(session: Session, labels: Sequence[int], now: datetime | None = None) -> int:
-    """Delete these labels and every version that learned from them; ask for a round to learn
-    the rest again.
+    """Delete these labels and every version that learned from them; if the active one went, ask
+    the learning worker for a round that learns the rest again.
 
     Every version from the first that saw a deleted label may carry something of it: all of
-    those go. Until the learning worker's next round has learned what remains (judged like any
-    candidate), the newest remaining promoted version, or the bundled model, is active. Returns
-    how many versions were dropped; the caller commits.
+    those go. Until that round has learned what remains (judged like any candidate), the newest
+    remaining promoted version, or the bundled model, is active. Returns how many versions were
+    dropped; the caller commits.
     """
     if not labels:
         return 0
