@@ -33,12 +33,15 @@ translations: install
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
 		--ignore-obsolete
 
-# The mail worker runs beside the server; without TERTULIA_SMTP_URL it writes each mail as an
-# .eml file under instance/mail/ and prints the path.
+# The two workers run beside the server and stop with it: the mail worker (without
+# TERTULIA_SMTP_URL it writes each mail as an .eml file under instance/mail/ and prints the path)
+# and the learning worker (a spam filter round whenever a batch of decisions waits).
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask mail send --interval 5 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(BIN)/flask mail send --interval 5 & mail=$$!; \
+	$(BIN)/flask spam worker --interval 5 & learning=$$!; \
+	trap 'kill $$mail $$learning' EXIT INT TERM; \
 		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install

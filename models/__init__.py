@@ -619,13 +619,21 @@ class ImportRun(Base):
 
 
 class SpamLearningState(Base):
-    """One row: the number of learning rounds taken. A round counts only if it moves the number
-    on from what it read, so two servers crossing a batch boundary together learn once."""
+    """One row: a counter every learning round (and every erasure of labels) moves on. A round
+    counts only if it moves the number on from what it read, so two learning workers crossing a
+    batch boundary together learn once, and a round that read erased labels learns nothing.
+
+    Also what the queue's spam filter page tells about the learning worker: when a round was
+    asked for whatever the batch (erasing an author dropped learned versions), and when a
+    worker last looked for a round to run.
+    """
 
     __tablename__ = "spam_learning_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rounds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    checked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 __all__ = [

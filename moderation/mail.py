@@ -2,8 +2,9 @@
 worker (`flask mail send`), never inside a web request.
 
 Reader mails speak the comment's language (else the article's); moderator mails the language
-chosen on the moderator's account page (else the first they moderate). Every mail carries a one-click unsubscribe link (a signed token) in its
-text and in `List-Unsubscribe` / `List-Unsubscribe-Post`.
+chosen on the moderator's account page (else the first they moderate). Every mail carries a
+one-click unsubscribe link (a signed token) in its text and in
+`List-Unsubscribe` / `List-Unsubscribe-Post`.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from models import Article, Comment, Decision, Moderator, SpamLabel, utcnow
 from moderation import audit
 from moderation.exports.jsonl import FORMAT_VERSION, comment_record, decision_record, iso
-from moderation.pipeline.learning import SiteModels
 from moderation.pipeline.retention import Forgotten, forget_author
 
 
@@ -117,8 +116,6 @@ def record_export(session: Session, actor: str, secret: str, data: ReaderData) -
 
 def erase(
     session: Session,
-    models: SiteModels,
-    threshold: float | None,
     actor: str,
     secret: str,
     email: str,
@@ -128,7 +125,7 @@ def erase(
     The caller commits, so the erasure and its audit entry land together.
     """
     data = find(session, email)
-    forgotten = forget_author(session, models, email, threshold)
+    forgotten = forget_author(session, email)
     audit.record(
         session,
         actor,

@@ -13,7 +13,6 @@ from moderation.admin.views import bp
 from moderation.auth.session import admin_required, signed_in_moderator
 from moderation.extensions import db
 from moderation.i18n import number
-from moderation.services import services
 
 
 def _actor() -> str:
@@ -84,14 +83,7 @@ def erase_reader() -> BaseResponse | tuple[str, int]:
         errors["confirm"] = "confirm"
     if errors:
         return _page(email, errors, 422)
-    forgotten = readers.erase(
-        db.session,
-        services().spam_models,
-        current_app.config["TERTULIA_SPAM_THRESHOLD"],
-        _actor(),
-        _secret(),
-        email,
-    )
+    forgotten = readers.erase(db.session, _actor(), _secret(), email)
     db.session.commit()
     flash(
         ngettext(

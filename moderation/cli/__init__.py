@@ -175,21 +175,21 @@ def comments_reclassify() -> None:
 @click.confirmation_option(prompt="Delete every comment sent with this email?")
 def comments_forget(email: str) -> None:
     """Delete every comment sent with EMAIL, with its decisions and what the filter learned."""
+    from moderation.cli.spam import learn_due, outcome_line
+
     forgotten = readers.erase(
-        db.session,
-        services().spam_models,
-        current_app.config["TERTULIA_SPAM_THRESHOLD"],
-        audit.COMMAND_LINE,
-        current_app.config["SECRET_KEY"],
-        email,
+        db.session, audit.COMMAND_LINE, current_app.config["SECRET_KEY"], email
     )
     db.session.commit()
     click.echo(f"{forgotten.comments} comment(s) deleted")
     if forgotten.labels:
         click.echo(
             f"{forgotten.labels} spam label(s) forgotten; "
-            f"{forgotten.versions} learned spam model version(s) dropped and learned again"
+            f"{forgotten.versions} learned spam model version(s) dropped"
         )
+    if forgotten.versions and (outcome := learn_due()) is not None:
+        # The learning worker would do it too; here the operator sees it done.
+        click.echo(f"learned again without them: {outcome_line(outcome)}")
 
 
 @language_cli.command("detect")

@@ -1,8 +1,11 @@
-"""`flask spam train|evaluate|learn|relearn|versions|rollback`: the spam filter's command line."""
+"""`flask spam train|evaluate|learn|relearn|worker|versions|rollback`: the spam filter's command
+line, with the learning worker."""
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,8 @@ from moderation.spam import (
     read_labelled_csv,
 )
 from moderation.spam.corpora import MissingDataError
+
+log = logging.getLogger(__name__)
 
 spam_cli = AppGroup(
     "spam", help="The spam classifier: train, evaluate, learn from history, manage versions."
@@ -127,6 +132,65 @@ def _verdict(version: Any) -> str:
     return describe(version.reason, {k: v for k, v in metrics.items() if isinstance(v, int)})
 
 
+def outcome_line(outcome: learning.Outcome) -> str:
+    """What a learning round did, in one line."""
+    version = outcome.version
+    state = "promoted, now active" if version.promoted else "not promoted"
+    return (
+        f"version {version.version} learned {outcome.learned} labels: {state}. {_verdict(version)}"
+    )
+
+
+def learn_due() -> learning.Outcome | None:
+    """Run the learning round that is due, if one is, and commit it: the worker's one step.
+
+    Records first, in its own short transaction, that a worker looked (the spam filter page
+    warns when a round is due and none has looked for a while).
+    """
+    learning.checked(db.session)
+    db.session.commit()
+    shared = services()
+    outcome = learning.learn(
+        db.session,
+        shared.spam_models,
+        shared.learn_batch,
+        threshold=current_app.config["TERTULIA_SPAM_THRESHOLD"],
+    )
+    db.session.commit()
+    return outcome
+
+
+@spam_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run the round that is due, if any, then stop (cron).")
+@click.option(
+    "--interval", default=30.0, show_default=True, help="Seconds between passes of the loop."
+)
+def worker_command(once: bool, interval: float) -> None:
+    """Learn from moderators' decisions: a round whenever TERTULIA_SPAM_LEARN_BATCH new labels
+    wait (or an erasure asked for one). Decisions never wait for it; any number may run."""
+    while True:
+        try:
+            outcome = learn_due()
+        except Exception as error:  # a failing round must not stop the loop; --once reports it
+            db.session.rollback()
+            if once:
+                raise click.ClickException(f"the learning round failed: {error}") from error
+            log.exception("the learning round failed; trying again in %s s", interval)
+            outcome = None
+        if outcome is not None:
+            click.echo(outcome_line(outcome))
+        elif once:
+            backlog = learning.backlog(db.session, services().learn_batch)
+            click.echo(
+                f"no learning round due: {backlog.waiting} new label(s), "
+                f"a round learns every {backlog.batch}"
+            )
+        db.session.close()
+        if once:
+            return
+        time.sleep(interval)
+
+
 @spam_cli.command("learn")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def learn_command(file: Path) -> None:
@@ -144,9 +208,7 @@ def learn_command(file: Path) -> None:
     if outcome is None:
         click.echo("not enough labels to learn from yet")
         return
-    version = outcome.version
-    state = "promoted, now active" if version.promoted else "not promoted"
-    click.echo(f"version {version.version}: {state}. {_verdict(version)}")
+    click.echo(outcome_line(outcome))
 
 
 @spam_cli.command("relearn")
@@ -160,11 +222,7 @@ def relearn_command() -> None:
     if outcome is None:
         click.echo("no labels to learn from yet")
         return
-    version = outcome.version
-    state = "promoted, now active" if version.promoted else "not promoted"
-    click.echo(
-        f"version {version.version} learned {outcome.learned} labels: {state}. {_verdict(version)}"
-    )
+    click.echo(outcome_line(outcome))
 
 
 @spam_cli.command("versions")

@@ -11,7 +11,10 @@ the previous version, so a run of approvals cannot drift it, and forgetting a la
 again without it. Versions live in
 the database, so every worker and server scores with the same one and sees a promotion or
 rollback with its next comment. A round counts only if it moves the round counter on from what
-it read (`SpamLearningState`), so racing decisions learn each batch exactly once.
+it read (`SpamLearningState`), so racing learning workers learn each batch exactly once.
+
+Rounds never run in a web request: a decision only adds its label (in the decision's
+transaction), and the learning worker (`flask spam worker`) runs `learn` once a batch waits.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +39,7 @@ from models import (
     SpamLabel,
     SpamLearningState,
     SpamModelVersion,
+    utcnow,
 )
 from moderation.spam import SpamModel, site
 
@@ -45,6 +51,9 @@ MIN_LABELS = 2
 # A candidate learns, and is judged on, the site's newest labels up to this many (plus the fixed
 # pool): enough to see one approved comment in a thousand go wrong, a round in seconds.
 LEARNED_LABELS = 2000
+# A learning worker looks every 30 s (or every minute from cron) and a round takes up to a minute
+# or two: a due round with no worker seen for this long means none is running.
+WORKER_SILENT = timedelta(minutes=10)
 
 
 def label_decision(session: Session, comment: Comment, decision: Decision) -> None:
@@ -137,28 +146,83 @@ def waiting_labels(session: Session) -> int:
     return session.scalar(select(func.count(SpamLabel.id)).where(SpamLabel.id > attempted)) or 0
 
 
-def _rounds(session: Session) -> int:
-    """The learning round counter, created on first use."""
-    query = select(SpamLearningState.rounds).where(SpamLearningState.id == 1)
-    rounds = session.scalar(query)
-    if rounds is not None:
-        return rounds
-    # The very first round: a server racing to create it too waits for this transaction, then
+@dataclass(frozen=True)
+class Backlog:
+    """What waits for the learning worker, and when a worker last looked for it."""
+
+    waiting: int  # labels since the last round
+    batch: int
+    requested_at: datetime | None  # a round asked for whatever the batch (an erasure)
+    checked_at: datetime | None  # when a learning worker last looked; None: never
+
+    @property
+    def due(self) -> bool:
+        """Whether the next pass of a learning worker runs a round."""
+        return self.requested_at is not None or (self.waiting > 0 and self.waiting >= self.batch)
+
+    def worker_silent(self, now: datetime) -> bool:
+        """A round is due and no learning worker has looked for one lately (or ever)."""
+        return self.due and (self.checked_at is None or now - self.checked_at > WORKER_SILENT)
+
+
+def backlog(session: Session, batch: int) -> Backlog:
+    """The labels waiting for a round of `batch`, and what the learning worker last did."""
+    state = session.execute(
+        select(SpamLearningState.requested_at, SpamLearningState.checked_at).where(
+            SpamLearningState.id == 1
+        )
+    ).first()
+    requested, checked = (state.requested_at, state.checked_at) if state else (None, None)
+    return Backlog(waiting_labels(session), batch, _aware(requested), _aware(checked))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A stored time as aware UTC (SQLite hands back naive datetimes, all UTC)."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def checked(session: Session, now: datetime | None = None) -> None:
+    """Note that a learning worker looked for a round (commit it before the round itself, so the
+    round's long transaction holds no lock on the state row until it claims its round)."""
+    _set_state(session, checked_at=now or utcnow())
+
+
+def _rounds(session: Session) -> tuple[int, bool]:
+    """The learning round counter, created on first use, and whether a round was requested."""
+    query = select(SpamLearningState.rounds, SpamLearningState.requested_at).where(
+        SpamLearningState.id == 1
+    )
+    if (row := session.execute(query).first()) is not None:
+        return row.rounds, row.requested_at is not None
+    # The very first round: a worker racing to create it too waits for this transaction, then
     # fails its insert and reads the counter this round moved on, so it learns nothing.
     try:
         with session.begin_nested():
             session.execute(insert(SpamLearningState).values(id=1, rounds=0))
     except IntegrityError:
         pass
-    return session.scalar(query) or 0
+    row = session.execute(query).first()
+    return (row.rounds, row.requested_at is not None) if row is not None else (0, False)
+
+
+def _set_state(session: Session, **values: Any) -> None:
+    """Update the state row (created on first use)."""
+    _rounds(session)
+    session.execute(
+        update(SpamLearningState)
+        .where(SpamLearningState.id == 1)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _claim(session: Session, seen: int) -> bool:
-    """Move the round counter from `seen` on; False if another round got there first."""
+    """Move the round counter from `seen` on, answering any request for a round; False if
+    another round (or an erasure) got there first."""
     result = session.execute(
         update(SpamLearningState)
         .where(SpamLearningState.id == 1, SpamLearningState.rounds == seen)
-        .values(rounds=seen + 1)
+        .values(rounds=seen + 1, requested_at=None)
         .execution_options(synchronize_session=False)
     )
     return getattr(result, "rowcount", 0) == 1
@@ -171,18 +235,23 @@ def learn(
     threshold: float | None = None,
     force: bool = False,
 ) -> Outcome | None:
-    """Learn a candidate version when `batch` new labels have gathered (or now, if `force`).
+    """Learn a candidate version when `batch` new labels have gathered, or a round was requested
+    (or now, if `force`).
 
     Adds the candidate to the session, active if promoted; the caller commits. Returns None
-    when there was nothing to learn, or when another worker or server took this round first.
+    when there was nothing to learn, or when another worker (or an erasure) took this round
+    first. Takes tens of seconds of CPU for a couple of thousand labels: the learning worker's
+    job, never a web request's.
     """
-    seen = _rounds(session)
+    seen, requested = _rounds(session)
     waiting = waiting_labels(session)
-    if not force and (not waiting or waiting < batch):
+    if not force and not requested and (not waiting or waiting < batch):
         return None
     newest = select(SpamLabel).order_by(SpamLabel.id.desc()).limit(LEARNED_LABELS)
     labels = list(reversed(session.scalars(newest).all()))
     if len(labels) < MIN_LABELS:
+        if requested:
+            _claim(session, seen)  # the request is answered: too few labels left to learn
         return None
     examples = [(label.text, label.is_spam) for label in labels]
     # The newest approvals are held out: the candidate is judged on readers it has not learned,
@@ -220,32 +289,21 @@ def learn(
     return Outcome(row, len(learned))
 
 
-def learn_quietly(
-    session: Session, models: SiteModels, batch: int, threshold: float | None = None
-) -> Outcome | None:
-    """`learn` and commit; a failure is logged and never undoes the moderators' decisions."""
-    try:
-        outcome = learn(session, models, batch, threshold)
-        session.commit()
-    except Exception:
-        session.rollback()
-        log.exception("learning from moderators' decisions failed; will retry with the next")
-        return None
-    return outcome
-
-
-def forget_labels(
-    session: Session, models: SiteModels, labels: Sequence[int], threshold: float | None = None
-) -> int:
-    """Delete these labels and every version that learned from them, then learn the rest again.
+def forget_labels(session: Session, labels: Sequence[int], now: datetime | None = None) -> int:
+    """Delete these labels and every version that learned from them; if the active one went, ask
+    the learning worker for a round that learns the rest again.
 
     Every version from the first that saw a deleted label may carry something of it: all of
-    those go. What remains is learned again and judged like any candidate; until then (or if it
-    is refused) the newest remaining promoted version, or the bundled model, is active. Returns
-    how many versions were dropped; the caller commits.
+    those go. Until that round has learned what remains (judged like any candidate), the newest
+    remaining promoted version, or the bundled model, is active. Returns how many versions were
+    dropped; the caller commits.
     """
     if not labels:
         return 0
+    # Moving the round counter on first makes a round in flight, which may have read these
+    # labels, discard its candidate; on PostgreSQL a round that claimed first holds this row
+    # until it commits, so its version is among those found below.
+    _set_state(session, rounds=SpamLearningState.rounds + 1)
     first = min(labels)
     session.execute(delete(SpamLabel).where(SpamLabel.id.in_(labels)))
     tainted = session.scalars(
@@ -266,8 +324,7 @@ def forget_labels(
         )
         if fallback is not None:
             fallback.is_active = True
-            session.flush()
-        learn(session, models, batch=1, threshold=threshold, force=True)
+        _set_state(session, requested_at=now or utcnow())
     return len(tainted)
 
 

@@ -2,7 +2,8 @@
 
 `forget_author` is the one function the command line (`comments forget`) and an admin page
 call: it deletes the comments, their decisions and spam labels, and the learned spam model
-versions that learned from those labels (the rest is learned again without them).
+versions that learned from those labels (the learning worker's next round learns the rest again
+without them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import Comment, Decision, OutboxMail, SpamLabel
 from moderation.pipeline.decisions import bump_thread
-from moderation.pipeline.learning import SiteModels, forget_labels
+from moderation.pipeline.learning import forget_labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +27,7 @@ class Forgotten:
     versions: int  # learned spam model versions dropped because they learned from the labels
 
 
-def forget_author(
-    session: Session, models: SiteModels, email: str, threshold: float | None = None
-) -> Forgotten:
+def forget_author(session: Session, email: str) -> Forgotten:
     """Delete every comment sent with `email`, with its decisions, labels and what was learned.
 
     Replies by other people stay, detached from the deleted comment; the threads that lose a
@@ -47,7 +46,7 @@ def forget_author(
     decisions = select(Decision.id).where(Decision.comment_id.in_(ids))
     # Labels copy the text; deleting the comment alone would leave the words behind.
     labels = list(session.scalars(select(SpamLabel.id).where(SpamLabel.decision_id.in_(decisions))))
-    versions = forget_labels(session, models, labels, threshold)
+    versions = forget_labels(session, labels)
     session.execute(delete(Decision).where(Decision.comment_id.in_(ids)))
     session.execute(update(Comment).where(Comment.parent_id.in_(ids)).values(parent_id=None))
     session.execute(delete(Comment).where(Comment.id.in_(ids)))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
-from models import Comment, CommentStatus
+from models import Comment, CommentStatus, utcnow
 from moderation import audit
 from moderation.auth.session import admin_required, login_required, signed_in_moderator
 from moderation.config import site_languages
@@ -40,16 +40,18 @@ def status_names() -> dict[CommentStatus, str]:
 @bp.get("/model")
 @login_required
 def model() -> str:
-    """The site's spam model: its learned versions, their verdicts, and rollback for admins."""
+    """The site's spam model: its learned versions, their verdicts, what waits for the learning
+    worker, and rollback for admins."""
     shared = services()
     models = shared.classifiers.spam.available()
+    backlog = learning.backlog(db.session, shared.learn_batch)
     return render_template(
         "queue/model.html",
         versions=learning.versions(db.session),
         # None when the bundled model could not be loaded: the page says so (a banner).
         active=models.active(db.session) if models is not None else None,
-        waiting=learning.waiting_labels(db.session),
-        batch=shared.learn_batch,
+        backlog=backlog,
+        worker_silent=backlog.worker_silent(utcnow()),
         moderator=signed_in_moderator(),
     )
 
@@ -173,7 +175,6 @@ def act(comment_id: int, action: str) -> BaseResponse | tuple[str, int]:
     else:
         db.session.commit()
         flash(decided(ACTIONS[action].value, comment.id, comment.author_name), "success")
-        _learn()
     return redirect(_back(seen.value))
 
 
@@ -226,8 +227,6 @@ def bulk() -> BaseResponse | tuple[str, int]:
         abort(400, _("This page is out of date: reload it and try again."))
     outcome = decide_many(db.session, comments, ACTIONS[action], signed_in_moderator(), seen=seen)
     db.session.commit()
-    if outcome.changed:
-        _learn()
     if outcome.conflicts:
         page = render_template(
             "queue/conflict.html",
@@ -246,23 +245,3 @@ def bulk() -> BaseResponse | tuple[str, int]:
         )
     flash(message, "success")
     return redirect(_back(folder))
-
-
-def _learn() -> None:
-    """Let the spam model learn from the decisions just taken, once enough have gathered."""
-    shared = services()
-    if (models := shared.classifiers.spam.available()) is None:
-        return  # the labels wait: the first round after the model is back learns them all
-    outcome = learning.learn_quietly(
-        db.session, models, shared.learn_batch, shared.intake.spam_threshold
-    )
-    if outcome is not None and outcome.version.promoted:
-        flash(
-            ngettext(
-                "The spam filter learned from %(count)s decision.",
-                "The spam filter learned from %(count)s decisions.",
-                outcome.learned,
-                count=number(outcome.learned),
-            ),
-            "info",
-        )

@@ -1,9 +1,11 @@
-"""The site's spam model learns from moderators, refuses worse versions, and rolls back."""
+"""The site's spam model learns from moderators (in the learning worker, never in their
+requests), refuses worse versions, and rolls back."""
 
 from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -16,13 +18,15 @@ from sqlalchemy import func, select
 from models import (
     Article,
     Comment,
+    CommentStatus,
     ModeratorRole,
     SpamLabel,
     SpamLearningState,
     SpamModelVersion,
+    utcnow,
 )
 from moderation.extensions import db
-from moderation.pipeline import Submission, learning
+from moderation.pipeline import Submission, decide, learning
 from moderation.pipeline.retention import forget_author
 from moderation.services import services
 from moderation.spam import site
@@ -76,6 +80,19 @@ def decide_in_queue(client: FlaskClient, comment_id: int, action: str) -> None:
     assert response.status_code == 302
 
 
+def run_worker_once(app: Flask) -> str:
+    """One pass of the learning worker, as cron runs it; its output."""
+    result = app.test_cli_runner().invoke(args=["spam", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def rounds(app: Flask) -> int | None:
+    """The learning round counter (None: no round was ever attempted)."""
+    with app.app_context():
+        return db.session.scalar(select(SpamLearningState.rounds))
+
+
 def labels(app: Flask) -> list[tuple[str, bool, str]]:
     with app.app_context():
         rows = db.session.scalars(select(SpamLabel).order_by(SpamLabel.id))
@@ -109,7 +126,9 @@ def test_moderators_teach_the_model_a_new_campaign(
         decide_in_queue(client, comment.id, "spam")
     for comment in genuine:
         decide_in_queue(client, comment.id, "approve")
+    assert score(app, NEAR_DUPLICATE)[1] == bundled  # the decisions wait for the worker
 
+    assert "promoted, now active" in run_worker_once(app)
     with app.app_context():
         (version,) = learning.versions(db.session)
         assert version.promoted and version.is_active, version.reason
@@ -118,6 +137,86 @@ def test_moderators_teach_the_model_a_new_campaign(
     assert after > before + 0.2
     genuine_after, _ = score(app, "Gracias por el artículo, muy bien explicado el presupuesto.")
     assert genuine_after < 0.5
+
+
+def test_a_decision_records_its_label_and_never_runs_a_round(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    """A moderator's click never waits for learning, nor fails because of it."""
+    article = factory.article(language="es")
+    campaign = [factory.comment(article, body=text) for text in CAMPAIGN]
+    genuine = [factory.comment(article, body=text) for text in GENUINE]
+    factory.moderator()
+    auth.login()
+    # Were a round to start in a request, it would fail it (and the request with it).
+    with mock.patch.object(learning, "learn", side_effect=AssertionError("a round in a request")):
+        for comment in campaign:
+            decide_in_queue(client, comment.id, "spam")
+        form = {
+            "action": "approve",
+            "folder": "pending",
+            "csrf_token": csrf_token(client, "/queue/"),
+        }
+        form |= {f"seen-{comment.id}": "pending" for comment in genuine}
+        bulk = client.post("/queue/bulk", data={**form, "comment_id": [c.id for c in genuine]})
+        assert bulk.status_code == 302
+    assert len(labels(app)) == len(CAMPAIGN) + len(GENUINE)  # two batches' worth
+    assert rounds(app) is None
+    with app.app_context():
+        assert learning.versions(db.session) == []
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert "12 new decisions since the last learning round" in page
+    assert "no learning worker has run yet" in page  # nothing will learn them: the page says so
+
+
+def test_the_worker_runs_a_due_round_once_and_nothing_otherwise(
+    client: FlaskClient, app: Flask, auth: Auth, factory: Factory
+) -> None:
+    factory.article()
+    factory.moderator()
+    assert "no learning round due: 0 new label(s), a round learns every 10" in run_worker_once(app)
+    seed_labels(
+        app, [(text, True) for text in CAMPAIGN[:5]] + [(text, False) for text in GENUINE[:4]]
+    )
+    assert run_worker_once(app).startswith("no learning round due: 9 new label(s)")
+    assert rounds(app) == 0
+    auth.login()
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert "9 new decisions since" in page and "A learning round is due" not in page
+
+    seed_labels(app, [(CAMPAIGN[5], True)])
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert "A learning round is due: the learning worker runs it" in page
+    with app.app_context():  # as if the worker had stopped an hour ago
+        state = db.session.get(SpamLearningState, 1)
+        assert state is not None and state.checked_at is not None
+        state.checked_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert "no learning worker has looked for one since" in page
+
+    output = run_worker_once(app)
+    assert "learned 9 labels: promoted, now active" in output  # the newest approval held out
+    assert rounds(app) == 1
+    assert run_worker_once(app).startswith("no learning round due: 0 new label(s)")
+    assert rounds(app) == 1
+    with app.app_context():
+        (version,) = learning.versions(db.session)
+        assert version.is_active
+    page = client.get("/queue/model").get_data(as_text=True)
+    assert version.version in page and "A learning round is due" not in page
+
+
+def test_a_failing_round_fails_the_worker_pass_and_changes_nothing(
+    app: Flask, factory: Factory
+) -> None:
+    factory.article()
+    seed_labels(app, [(text, True) for text in CAMPAIGN] + [(text, False) for text in GENUINE])
+    with mock.patch.object(site, "judge", side_effect=RuntimeError("judge broke")):
+        result = app.test_cli_runner().invoke(args=["spam", "worker", "--once"])
+    assert result.exit_code != 0 and "the learning round failed: judge broke" in result.output
+    assert rounds(app) == 0
+    assert "promoted, now active" in run_worker_once(app)  # the labels waited
 
 
 def seed_labels(app: Flask, rows: list[tuple[str, bool]]) -> None:
@@ -350,17 +449,65 @@ def test_forgetting_an_author_removes_what_the_model_learned(
         decide_in_queue(client, comment.id, "spam")
     for comment in others:
         decide_in_queue(client, comment.id, "approve")
+    run_worker_once(app)
     with app.app_context():
         (learned,) = learning.versions(db.session)
         assert learned.is_active and any(
             "zentrova" in key for key in learned.site_weights["weights"]
         )
-        forgotten = forget_author(db.session, services().spam_models, "ZENTROVA@example.org")
+        forgotten = forget_author(db.session, "ZENTROVA@example.org")
         db.session.commit()
         assert (forgotten.comments, forgotten.labels, forgotten.versions) == (7, 7, 1)
         assert db.session.scalar(select(func.count(SpamLabel.id))) == len(GENUINE)
+        assert learning.versions(db.session) == []  # the bundled model scores meanwhile
+    # Five labels are less than a batch: the erasure asked for the round.
+    assert "promoted, now active" in run_worker_once(app)
+    with app.app_context():
         remaining = learning.versions(db.session)
+        assert len(remaining) == 1
         assert all(row.version != learned.version for row in remaining)
         for row in remaining:  # learned again from the other readers' labels only
             assert not any("zentrova" in key for key in row.site_weights["weights"])
             assert row.site_weights["decisions"] == len(GENUINE) - 1  # the newest held out
+
+
+def test_an_erasure_during_a_round_makes_it_discard_what_it_learned(
+    app: Flask, factory: Factory
+) -> None:
+    """A round that read an author's labels before they were erased must not store a version."""
+    with app.app_context():  # as after earlier rounds
+        db.session.add(SpamLearningState(id=1, rounds=3))
+        db.session.commit()
+    seed_labels(app, [(text, False) for text in GENUINE])
+    article = factory.article(language="es")
+    theirs = [
+        factory.comment(article, body=text, author_email="z@example.org") for text in CAMPAIGN
+    ]
+    with app.app_context():
+        for comment in theirs:  # decided by moderators: spam labels tied to the author
+            decide(db.session, db.session.get_one(Comment, comment.id), CommentStatus.SPAM, None)
+        db.session.commit()
+    real_learn = site.learn
+
+    def learn_then_erase(model: Any, examples: Any) -> Any:
+        candidate = real_learn(model, examples)
+        assert any("Zentrova" in text for text, _ in examples)
+
+        def erase() -> None:
+            with app.app_context():
+                forget_author(db.session, "z@example.org")
+                db.session.commit()
+
+        eraser = threading.Thread(target=erase)
+        eraser.start()
+        eraser.join(timeout=30)
+        return candidate
+
+    with mock.patch.object(site, "learn", learn_then_erase):
+        output = run_worker_once(app)
+    assert "promoted" not in output
+    assert rounds(app) == 4  # moved on by the erasure, not by the round
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SpamLabel.id))) == len(GENUINE)
+        for row in learning.versions(db.session):
+            assert not any("zentrova" in key for key in row.site_weights["weights"])
