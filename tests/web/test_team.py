@@ -137,6 +137,22 @@ def test_the_queue_sorts_oldest_newest_likely_spam_and_by_score(
     assert order("likely") == ["Cuarto", "Primero", "Segundo", "Tercero"]
 
 
+def test_folders_past_the_count_cap_show_a_floor(
+    app: Flask, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("moderation.queue.listing.COUNT_CAP", 2)
+    article = factory.article()
+    for _ in range(3):
+        factory.comment(article, status=CommentStatus.APPROVED)
+    factory.comment(article)
+    factory.moderator()
+    client = signed_in(app, "mod@example.org")
+    for folder in ("", "approved"):
+        page = client.get(f"/queue/{folder}")
+        assert page.status_code == 200
+        assert 'Approved <span class="count">2+</span>' in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("query", ["educacion", "EDUCACIÓN", "Educación pública", "lucia"])
 def test_search_ignores_case_and_accents(app: Flask, factory: Factory, query: str) -> None:
     article = factory.article()
