@@ -1,12 +1,19 @@
 """What a moderator sees in each folder, in what order (no Flask: plain queries).
 
 Counts are exact up to `COUNT_CAP` and shown as "10,000+" beyond: counting a million-comment
-folder on every page would cost more than the page. The breakdowns by language and article are
-given when the folder is within the cap.
+folder on every page would cost more than the page. A folder found past the cap is taken to stay
+there for `PAST_CAP_SECONDS` before it is counted again (its count is a floor anyway). The
+breakdowns by language and article are given when the folder is within the cap.
+
+Every query of a page reads index entries, plus the rows shown: a folder's comments are
+scattered over the table, so touching each one (to sort by an expression, say) would cost a
+random read per comment.
 """
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,13 +27,16 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
 )
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from models import Article, Comment, CommentStatus, Decision, Moderator, fold
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+PAST_CAP_SECONDS = 60.0
 ARTICLES_LISTED = 20
 
 # Folder name in the URL -> status listed there. Pending is the queue proper.
@@ -90,6 +100,7 @@ class Page:
     has_next: bool
     order: str
     likely_spam: Count  # comments in this folder marked likely spam
+    folders: dict[str, Count]  # folder name -> comments in it
     # language code -> comments in this folder (empty when the folder is past the cap)
     languages: dict[str, int] = field(default_factory=dict)
     articles: Sequence[ArticleCount] = ()  # the articles with most comments in this folder
@@ -103,10 +114,45 @@ def _capped(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
     return select(func.count()).select_from(rows.subquery())
 
 
-def capped_count(session: Session, where: Sequence[ColumnElement[bool]]) -> Count:
-    """How many comments match `where`, counted up to the cap."""
-    found = session.scalar(_capped(where)) or 0
+def _count(found: int) -> Count:
     return Count(min(found, COUNT_CAP), found > COUNT_CAP)
+
+
+# Per database (engine): the folders found past the cap, and when to count them again.
+_past_cap: weakref.WeakKeyDictionary[Engine | Connection, dict[CommentStatus, float]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def counts(
+    session: Session, where: Sequence[ColumnElement[bool]], status: CommentStatus
+) -> tuple[Count, Count, dict[str, Count]]:
+    """How many comments match `where` (the folder of `status`, filtered), how many of that
+    folder are likely spam, and how many each folder holds: capped counts, in one round trip.
+
+    A folder found past the cap within the last `PAST_CAP_SECONDS` is not counted again.
+    """
+    now = time.monotonic()
+    known = _past_cap.setdefault(session.get_bind(), {})
+    recount = [name for name, folder in FOLDERS.items() if known.get(folder, 0.0) <= now]
+    filtered = len(where) > 1  # else `where` is the folder itself, counted with the others
+    in_folder = Comment.status == status
+    found = list(
+        session.execute(
+            select(
+                _capped([in_folder, Comment.likely_spam == true()]).scalar_subquery(),
+                *(_capped([Comment.status == FOLDERS[name]]).scalar_subquery() for name in recount),
+                *([_capped(where).scalar_subquery()] if filtered else []),
+            )
+        ).one()
+    )
+    folders = dict.fromkeys(FOLDERS, Count(COUNT_CAP, capped=True))
+    for name, n in zip(recount, found[1 : 1 + len(recount)], strict=True):
+        folders[name] = _count(n)
+        if n > COUNT_CAP:
+            known[FOLDERS[name]] = now + PAST_CAP_SECONDS
+    total = _count(found[-1]) if filtered else folders[status.value]
+    return total, _count(found[0]), folders
 
 
 def search_condition(search: str) -> ColumnElement[bool]:
@@ -153,16 +199,16 @@ def folder_page(
     if order == "likely":
         ordering.append(Comment.likely_spam.desc())
     elif order == "score":
-        # Unclassified (no score) last: nothing is known to put them first.
-        ordering.append(case((Comment.spam_score.is_(None), 1), else_=0))
-        ordering.append(Comment.spam_score.desc())
+        # Unclassified (no score) last: nothing is known to put them first. The index
+        # ix_comments_status_spam_score has this very order.
+        ordering.append(Comment.spam_score.desc().nulls_last())
     ordering += (
         [Comment.created_at.desc(), Comment.id.desc()]
         if newest
         else [Comment.created_at, Comment.id]
     )
 
-    total = capped_count(session, where)
+    total, likely, folders = counts(session, where, status)
     page = max(1, page)
     rows = session.scalars(
         select(Comment)
@@ -176,16 +222,14 @@ def folder_page(
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    in_folder = Comment.status == status
-    likely = capped_count(session, [in_folder, Comment.likely_spam.is_(True)])
-    folder = total if len(where) == 1 else capped_count(session, [in_folder])
     languages: dict[str, int] = {}
     articles: list[ArticleCount] = []
-    if not folder.capped:
-        counts = session.execute(
+    if not folders[status.value].capped:
+        in_folder = Comment.status == status
+        found = session.execute(
             select(Comment.language, func.count()).where(in_folder).group_by(Comment.language)
         ).all()
-        languages = {code: n for code, n in sorted(counts, key=lambda row: (-row[1], row[0]))}
+        languages = {code: n for code, n in sorted(found, key=lambda row: (-row[1], row[0]))}
         per_article = (
             select(Comment.article_id, func.count().label("n"))
             .where(in_folder)
@@ -209,19 +253,10 @@ def folder_page(
         has_next=len(rows) > PAGE_SIZE,
         order=order,
         likely_spam=likely,
+        folders=folders,
         languages=languages,
         articles=articles,
     )
-
-
-def folder_counts(session: Session) -> dict[str, Count]:
-    """How many comments each folder holds (up to the cap), in one round trip."""
-    counts = [_capped([Comment.status == status]).scalar_subquery() for status in FOLDERS.values()]
-    found = session.execute(select(*counts)).one()
-    return {
-        name: Count(min(n, COUNT_CAP), n > COUNT_CAP)
-        for name, n in zip(FOLDERS, found, strict=True)
-    }
 
 
 def comments_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Comment]:

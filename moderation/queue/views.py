@@ -22,7 +22,6 @@ from moderation.queue.listing import (
     Filters,
     comments_by_ids,
     default_order,
-    folder_counts,
     folder_page,
     pending_by_author,
 )
@@ -99,7 +98,7 @@ def index(folder: str) -> str:
         likely=request.args.get("likely") if filters.likely is not None else None,
         order=page.order,
         default_order=default_order(FOLDERS[folder]),
-        counts=folder_counts(db.session),
+        counts=page.folders,
         moderator=moderator,
         actions=ACTIONS,
         statuses=status_names(),
