@@ -105,6 +105,9 @@ def test_replies_show_their_parent_and_the_queue_filters_by_article(
     assert "Sobre la ley" in only and "Una respuesta" not in only
     newest = client.get("/queue/?order=newest").get_data(as_text=True)
     assert newest.index("Sobre la ley") < newest.index("Una respuesta")
+    # A row's article link narrows the folder down, keeping the search and order.
+    kept = client.get("/queue/?q=ley&order=newest").get_data(as_text=True)
+    assert f'href="/queue/?q=ley&amp;article={law.slug}&amp;order=newest"' in kept
 
 
 def test_the_queue_sorts_oldest_newest_likely_spam_and_by_score(
