@@ -14,7 +14,6 @@ which also write the numbers in the reader's way (`5.000`, `87 %`).
 from __future__ import annotations
 
 import functools
-import string
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -201,7 +200,7 @@ def spelled(value: Any) -> Any:
 def fill(template: str, params: Mapping[str, Any]) -> str:
     """`template` with its `{params}`; a missing one stays visible, a bad one never raises."""
     try:
-        return string.Formatter().vformat(template, (), _Missing(params))
+        return template.format_map(_Missing(params))
     except (ValueError, TypeError, AttributeError, IndexError, KeyError):
         return template
 

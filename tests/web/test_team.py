@@ -110,6 +110,18 @@ def test_replies_show_their_parent_and_the_queue_filters_by_article(
     assert f'href="/queue/?q=ley&amp;article={law.slug}&amp;order=newest"' in kept
 
 
+def test_a_reply_and_its_parent_both_waiting_show_in_full(app: Flask, factory: Factory) -> None:
+    article = factory.article()
+    parent = factory.comment(article, body="La pregunta original")
+    factory.comment(article, body="La respuesta", parent_id=parent.id)
+    factory.moderator()
+    for order in ("oldest", "newest"):
+        page = signed_in(app, "mod@example.org").get("/queue/", query_string={"order": order})
+        text = page.get_data(as_text=True)
+        assert '<div class="body" lang="es"><p>La pregunta original</p>' in text  # its card
+        assert "In reply to Reader" in text and "La respuesta" in text
+
+
 def test_the_queue_sorts_oldest_newest_likely_spam_and_by_score(
     app: Flask, factory: Factory
 ) -> None:
