@@ -32,6 +32,7 @@ from models import Base, Comment, comment_search_text, fold
 from moderation import create_app, migrations
 from moderation.markdown import render_markdown
 from moderation.pipeline import fingerprint
+from moderation.queue.listing import PAGE_SIZE
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "moderation" / "spam" / "corpus" / "comments.csv"
@@ -201,7 +202,7 @@ def measure(url: str, requests: int, articles: int) -> list[tuple[str, float, fl
             lambda n: get("/account/notifications"),
         ),
         ("queue page (pending, oldest first)", lambda n: get("/queue/")),
-        ("queue page 20 (offset 950)", lambda n: get("/queue/?page=20")),
+        (f"queue page 20 (offset {19 * PAGE_SIZE})", lambda n: get("/queue/?page=20")),
         ("search, accent- and case-blind", lambda n: get(f"/queue/?q={searches[n % 5]}")),
         (
             "article filter (pending)",
