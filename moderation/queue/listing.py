@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal,
     literal_column,
     select,
     true,
@@ -121,24 +122,39 @@ def _count(found: int) -> Count:
     return Count(min(found, COUNT_CAP), found > COUNT_CAP)
 
 
-# Per database (engine): the folders found past the cap, and when to count them again.
-_past_cap: weakref.WeakKeyDictionary[Engine | Connection, dict[CommentStatus, float]] = (
-    weakref.WeakKeyDictionary()
-)
+# Per database (engine), what the last count of each folder found: (past the cap?, until when
+# that is taken as known). A folder past the cap is not counted again meanwhile; one within it
+# is counted on every page anyway, and searched by reading its rows (see `search_condition`).
+_counted: weakref.WeakKeyDictionary[
+    Engine | Connection, dict[CommentStatus, tuple[bool, float]]
+] = weakref.WeakKeyDictionary()
+
+
+def _known(session: Session) -> dict[CommentStatus, tuple[bool, float]]:
+    return _counted.setdefault(session.get_bind(), {})
 
 
 def counts(
-    session: Session, where: Sequence[ColumnElement[bool]], status: CommentStatus
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    status: CommentStatus,
+    matching: int | None = None,
 ) -> tuple[Count, Count, dict[str, Count]]:
-    """How many comments match `where` (the folder of `status`, filtered), how many of that
-    folder are likely spam, and how many each folder holds: capped counts, in one round trip.
+    """How many comments match `where` (the folder of `status`, filtered; `matching` when the
+    caller knows), how many of that folder are likely spam, and how many each folder holds:
+    capped counts, in one round trip.
 
     A folder found past the cap within the last `PAST_CAP_SECONDS` is not counted again.
     """
     now = time.monotonic()
-    known = _past_cap.setdefault(session.get_bind(), {})
-    recount = [name for name, folder in FOLDERS.items() if known.get(folder, 0.0) <= now]
-    filtered = len(where) > 1  # else `where` is the folder itself, counted with the others
+    known = _known(session)
+    recount = [
+        name
+        for name, folder in FOLDERS.items()
+        if not (known.get(folder, (False, 0.0))[0] and known[folder][1] > now)
+    ]
+    # Unless `where` is the folder itself, counted with the others, or the caller knows.
+    filtered = len(where) > 1 and matching is None
     in_folder = Comment.status == status
     found = list(
         session.execute(
@@ -152,22 +168,28 @@ def counts(
     folders = dict.fromkeys(FOLDERS, Count(COUNT_CAP, capped=True))
     for name, n in zip(recount, found[1 : 1 + len(recount)], strict=True):
         folders[name] = _count(n)
-        if n > COUNT_CAP:
-            known[FOLDERS[name]] = now + PAST_CAP_SECONDS
-    total = _count(found[-1]) if filtered else folders[status.value]
+        known[FOLDERS[name]] = (n > COUNT_CAP, now + PAST_CAP_SECONDS)
+    if matching is not None:
+        total = _count(matching)
+    else:
+        total = _count(found[-1]) if filtered else folders[status.value]
     return total, _count(found[0]), folders
 
 
-def search_condition(search: str) -> ColumnElement[bool]:
+def search_condition(search: str, small_folder: bool = False) -> ColumnElement[bool]:
     """Comments whose name, email or text contains `search`, ignoring case and accents.
 
     The pattern is written into the statement, not bound: PostgreSQL can only use the trigram
-    index for a pattern it knows when planning.
+    index for a pattern it knows when planning. In a `small_folder` (within the count cap) the
+    column is written as an expression the index does not serve, so that PostgreSQL reads the
+    folder's rows instead: a few thousand rows cost a few milliseconds, while a pattern made
+    of common trigrams ("@example", "gmail.com") costs a trigram scan of the whole table.
     """
     needle = fold(search.strip())
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern: BindParameter[str] = bindparam("search", f"%{escaped}%", literal_execute=True)
-    return Comment.search_text.like(pattern, escape="\\")
+    column = Comment.search_text + literal("") if small_folder else Comment.search_text
+    return column.like(pattern, escape="\\")
 
 
 def folder_page(
@@ -187,7 +209,9 @@ def folder_page(
     if filters.likely is not None:
         where.append(Comment.likely_spam.is_(filters.likely))
     if filters.search and filters.search.strip():
-        where.append(search_condition(filters.search))
+        past_cap, until = _known(session).get(status, (True, 0.0))
+        small = not past_cap and until > time.monotonic()
+        where.append(search_condition(filters.search, small_folder=small))
     if filters.article:
         article_id = select(Article.id).where(Article.slug == filters.article).scalar_subquery()
         where.append(Comment.article_id == article_id)
@@ -203,7 +227,7 @@ def folder_page(
         ordering.append(Comment.likely_spam.desc())
     elif order == "score":
         # Unclassified (no score) last: nothing is known to put them first. The index
-        # ix_comments_status_spam_score has this very order.
+        # ix_comments_status_spam_score_created_at has this very order.
         ordering.append(Comment.spam_score.desc().nulls_last())
     ordering += (
         [Comment.created_at.desc(), Comment.id.desc()]
@@ -211,7 +235,6 @@ def folder_page(
         else [Comment.created_at, Comment.id]
     )
 
-    total, likely, folders = counts(session, where, status)
     page = max(1, page)
     rows = session.scalars(
         select(Comment)
@@ -226,6 +249,10 @@ def folder_page(
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
+    # A first page with room to spare holds every match: no need to count them (a search or
+    # an article usually fits on one page).
+    whole = page == 1 and len(rows) <= PAGE_SIZE and len(where) > 1
+    total, likely, folders = counts(session, where, status, len(rows) if whole else None)
     languages: dict[str, int] = {}
     articles: list[ArticleCount] = []
     if not folders[status.value].capped:

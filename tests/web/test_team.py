@@ -174,9 +174,12 @@ def test_search_ignores_case_and_accents(app: Flask, factory: Factory, query: st
     factory.comment(article, body="La educación pública primero", author_name="Lucía")
     factory.comment(article, body="Otro tema", author_name="Mateo")
     factory.moderator()
-    page = signed_in(app, "mod@example.org").get("/queue/", query_string={"q": query})
-    text = page.get_data(as_text=True)
-    assert "La educación pública primero" in text and "Otro tema" not in text
+    client = signed_in(app, "mod@example.org")
+    # The first search uses the index; once the folder is counted within the cap, the next
+    # reads the folder's rows instead (listing.search_condition): both find the same.
+    for _ in range(2):
+        text = client.get("/queue/", query_string={"q": query}).get_data(as_text=True)
+        assert "La educación pública primero" in text and "Otro tema" not in text
 
 
 def test_search_takes_wildcards_literally(app: Flask, factory: Factory) -> None:
