@@ -5,9 +5,9 @@ folder on every page would cost more than the page. A folder found past the cap 
 there for `PAST_CAP_SECONDS` before it is counted again (its count is a floor anyway). The
 breakdowns by language and article are given when the folder is within the cap.
 
-Every query of a page reads index entries, plus the rows shown: a folder's comments are
+Sorting and counting read index entries, plus the rows shown: a folder's comments are
 scattered over the table, so touching each one (to sort by an expression, say) would cost a
-random read per comment.
+random read per comment. Search is the exception (`search_condition`).
 """
 
 from __future__ import annotations

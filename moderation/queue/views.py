@@ -39,7 +39,7 @@ bp = Blueprint("queue", __name__)
 
 
 # Sentences each row of a folder says with its own values, translated once per page and filled
-# per row (`words.select % {"number": 7}`): fifty rows would otherwise make hundreds of gettext
+# per row (`words.select % {"number": 7}`): a page's rows would otherwise make hundreds of gettext
 # calls. Markup, as the templates' own `_()` gives: the values filled in are escaped.
 ROW_WORDS = {
     "select": N_("Select comment %(number)s"),
