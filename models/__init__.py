@@ -27,7 +27,9 @@ from sqlalchemy import (
 from sqlalchemy import (
     text as sql_text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.schema import CreateIndex
 
 # Constraint names are spelled out so that Alembic migrations are reproducible on every backend.
 NAMING_CONVENTION = {
@@ -273,6 +275,23 @@ class Comment(Base):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.status}>"
+
+
+# "Highest spam score first", the queue's ORDER BY with unclassified comments (no score) last:
+# a page reads its rows from this index instead of sorting the whole folder.
+Index(
+    "ix_comments_status_spam_score_created_at",
+    Comment.status,
+    Comment.spam_score.desc().nulls_last(),
+    Comment.created_at,
+)
+
+
+@compiles(CreateIndex, "sqlite")
+def _create_index_on_sqlite(create: CreateIndex, compiler: Any, **kw: Any) -> str:
+    # SQLite refuses NULLS LAST in an index, and puts NULLs last when descending anyway.
+    sql: str = compiler.visit_create_index(create, **kw)
+    return sql.replace(" DESC NULLS LAST", " DESC")
 
 
 class Moderator(Base):

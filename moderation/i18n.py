@@ -13,9 +13,9 @@ which also write the numbers in the reader's way (`5.000`, `87 %`).
 
 from __future__ import annotations
 
-import string
+import functools
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from babel import Locale
@@ -96,18 +96,43 @@ def add_language_headers(response: Response) -> Response:
 
 def number(value: float) -> str:
     """A count as the reader writes it: 5,000 / 5.000."""
-    return format_decimal(value, locale=get_locale() or "en")
+    return _decimal(value, None, get_locale() or _ENGLISH)
 
 
 def percent(fraction: float) -> str:
     """A fraction of one as a percentage: 87% / 87 %."""
-    return format_percent(fraction, locale=get_locale() or "en")
+    return _percent(fraction, get_locale() or _ENGLISH)
 
 
 def decimal(value: float, places: int = 2) -> str:
     """A number with a fixed count of decimals: 0.93 / 0,93."""
     pattern = "0." + "0" * places if places else "0"
-    return format_decimal(value, format=pattern, locale=get_locale() or "en")
+    return _decimal(value, pattern, get_locale() or _ENGLISH)
+
+
+# Babel works out each number and date from its locale's patterns every time: a queue page
+# writes hundreds of them, mostly the same few (confidences, counts, days, minutes).
+_ENGLISH = Locale.parse("en")
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _decimal(value: float, pattern: str | None, locale: Locale) -> str:
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _percent(fraction: float, locale: Locale) -> str:
+    return format_percent(fraction, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(day: date, locale: Locale) -> str:
+    return format_date(day, "long", locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_of_day(moment: time, locale: Locale) -> str:
+    return format_time(moment, "short", locale=locale)
 
 
 def duration(seconds: float) -> str:
@@ -127,12 +152,12 @@ def iso(moment: datetime) -> str:
 
 def when(moment: datetime) -> str:
     """Date and time in words, in the site's time zone: 27 de noviembre de 2026, 20:01."""
-    locale = get_locale() or Locale.parse("en")
+    locale = get_locale() or _ENGLISH
     local = utc(moment).astimezone(get_timezone())
-    day = format_date(local, "long", locale=locale)
-    time = format_time(local, "short", locale=locale)
+    day = _day(local.date(), locale)
+    clock = _time_of_day(local.time().replace(second=0, microsecond=0), locale)
     pattern: str = locale.datetime_formats["medium"]
-    return pattern.replace("{1}", day).replace("{0}", time)
+    return pattern.replace("{1}", day).replace("{0}", clock)
 
 
 def ago(moment: datetime, now: datetime | None = None) -> str:
@@ -175,7 +200,7 @@ def spelled(value: Any) -> Any:
 def fill(template: str, params: Mapping[str, Any]) -> str:
     """`template` with its `{params}`; a missing one stays visible, a bad one never raises."""
     try:
-        return string.Formatter().vformat(template, (), _Missing(params))
+        return template.format_map(_Missing(params))
     except (ValueError, TypeError, AttributeError, IndexError, KeyError):
         return template
 

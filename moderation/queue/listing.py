@@ -1,12 +1,19 @@
 """What a moderator sees in each folder, in what order (no Flask: plain queries).
 
 Counts are exact up to `COUNT_CAP` and shown as "10,000+" beyond: counting a million-comment
-folder on every page would cost more than the page. The breakdowns by language and article are
-given when the folder is within the cap.
+folder on every page would cost more than the page. A folder found past the cap is taken to stay
+there for `PAST_CAP_SECONDS` before it is counted again (its count is a floor anyway). The
+breakdowns by language and article are given when the folder is within the cap.
+
+Sorting and counting read index entries, plus the rows shown: a folder's comments are
+scattered over the table, so touching each one (to sort by an expression, say) would cost a
+random read per comment. Search is the exception (`search_condition`).
 """
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +25,22 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal,
     literal_column,
     select,
+    true,
 )
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from models import Article, Comment, CommentStatus, Decision, Moderator, fold
 
-PAGE_SIZE = 50
+# Like Coral's queue (20) and WordPress's comment screens (20): each card carries its reasons,
+# parent and history, and a moderator reads and decides them one by one; 25 also keeps a page
+# that renders every card's words well inside the queue's 50 ms (docs/benchmarks.md).
+PAGE_SIZE = 25
 COUNT_CAP = 10_000
+PAST_CAP_SECONDS = 60.0
 ARTICLES_LISTED = 20
 
 # Folder name in the URL -> status listed there. Pending is the queue proper.
@@ -90,6 +104,7 @@ class Page:
     has_next: bool
     order: str
     likely_spam: Count  # comments in this folder marked likely spam
+    folders: dict[str, Count]  # folder name -> comments in it
     # language code -> comments in this folder (empty when the folder is past the cap)
     languages: dict[str, int] = field(default_factory=dict)
     articles: Sequence[ArticleCount] = ()  # the articles with most comments in this folder
@@ -103,22 +118,78 @@ def _capped(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
     return select(func.count()).select_from(rows.subquery())
 
 
-def capped_count(session: Session, where: Sequence[ColumnElement[bool]]) -> Count:
-    """How many comments match `where`, counted up to the cap."""
-    found = session.scalar(_capped(where)) or 0
+def _count(found: int) -> Count:
     return Count(min(found, COUNT_CAP), found > COUNT_CAP)
 
 
-def search_condition(search: str) -> ColumnElement[bool]:
+# Per database (engine), what the last count of each folder found: (past the cap?, until when
+# that is taken as known). A folder past the cap is not counted again meanwhile; one within it
+# is counted on every page anyway, and searched by reading its rows (see `search_condition`).
+_counted: weakref.WeakKeyDictionary[
+    Engine | Connection, dict[CommentStatus, tuple[bool, float]]
+] = weakref.WeakKeyDictionary()
+
+
+def _known(session: Session) -> dict[CommentStatus, tuple[bool, float]]:
+    return _counted.setdefault(session.get_bind(), {})
+
+
+def counts(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    status: CommentStatus,
+    matching: int | None = None,
+) -> tuple[Count, Count, dict[str, Count]]:
+    """How many comments match `where` (the folder of `status`, filtered; `matching` when the
+    caller knows), how many of that folder are likely spam, and how many each folder holds:
+    capped counts, in one round trip.
+
+    A folder found past the cap within the last `PAST_CAP_SECONDS` is not counted again.
+    """
+    now = time.monotonic()
+    known = _known(session)
+    recount = [
+        name
+        for name, folder in FOLDERS.items()
+        if not (known.get(folder, (False, 0.0))[0] and known[folder][1] > now)
+    ]
+    # Unless `where` is the folder itself, counted with the others, or the caller knows.
+    filtered = len(where) > 1 and matching is None
+    in_folder = Comment.status == status
+    found = list(
+        session.execute(
+            select(
+                _capped([in_folder, Comment.likely_spam == true()]).scalar_subquery(),
+                *(_capped([Comment.status == FOLDERS[name]]).scalar_subquery() for name in recount),
+                *([_capped(where).scalar_subquery()] if filtered else []),
+            )
+        ).one()
+    )
+    folders = dict.fromkeys(FOLDERS, Count(COUNT_CAP, capped=True))
+    for name, n in zip(recount, found[1 : 1 + len(recount)], strict=True):
+        folders[name] = _count(n)
+        known[FOLDERS[name]] = (n > COUNT_CAP, now + PAST_CAP_SECONDS)
+    if matching is not None:
+        total = _count(matching)
+    else:
+        total = _count(found[-1]) if filtered else folders[status.value]
+    return total, _count(found[0]), folders
+
+
+def search_condition(search: str, small_folder: bool = False) -> ColumnElement[bool]:
     """Comments whose name, email or text contains `search`, ignoring case and accents.
 
     The pattern is written into the statement, not bound: PostgreSQL can only use the trigram
-    index for a pattern it knows when planning.
+    index for a pattern it knows when planning. In a `small_folder` (within the count cap) the
+    column is written as an expression the index does not serve, so that PostgreSQL reads the
+    folder's rows instead: a few thousand rows cost a few milliseconds, while a pattern made
+    of common trigrams ("@example", "gmail.com") costs a trigram scan of the whole table.
     """
     needle = fold(search.strip())
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern: BindParameter[str] = bindparam("search", f"%{escaped}%", literal_execute=True)
-    return Comment.search_text.like(pattern, escape="\\")
+    column = Comment.search_text + literal("") if small_folder else Comment.search_text
+    return column.like(pattern, escape="\\")
 
 
 def folder_page(
@@ -138,7 +209,9 @@ def folder_page(
     if filters.likely is not None:
         where.append(Comment.likely_spam.is_(filters.likely))
     if filters.search and filters.search.strip():
-        where.append(search_condition(filters.search))
+        past_cap, until = _known(session).get(status, (True, 0.0))
+        small = not past_cap and until > time.monotonic()
+        where.append(search_condition(filters.search, small_folder=small))
     if filters.article:
         article_id = select(Article.id).where(Article.slug == filters.article).scalar_subquery()
         where.append(Comment.article_id == article_id)
@@ -153,22 +226,22 @@ def folder_page(
     if order == "likely":
         ordering.append(Comment.likely_spam.desc())
     elif order == "score":
-        # Unclassified (no score) last: nothing is known to put them first.
-        ordering.append(case((Comment.spam_score.is_(None), 1), else_=0))
-        ordering.append(Comment.spam_score.desc())
+        # Unclassified (no score) last: nothing is known to put them first. The index
+        # ix_comments_status_spam_score_created_at has this very order.
+        ordering.append(Comment.spam_score.desc().nulls_last())
     ordering += (
         [Comment.created_at.desc(), Comment.id.desc()]
         if newest
         else [Comment.created_at, Comment.id]
     )
 
-    total = capped_count(session, where)
     page = max(1, page)
     rows = session.scalars(
         select(Comment)
         .options(
-            joinedload(Comment.article),
-            joinedload(Comment.parent),
+            # Of the article and the parent, only what a card shows.
+            joinedload(Comment.article).load_only(Article.slug, Article.title),
+            joinedload(Comment.parent).load_only(Comment.author_name, Comment.body, Comment.status),
             selectinload(Comment.decisions).joinedload(Decision.moderator),
         )
         .where(*where)
@@ -176,16 +249,18 @@ def folder_page(
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    in_folder = Comment.status == status
-    likely = capped_count(session, [in_folder, Comment.likely_spam.is_(True)])
-    folder = total if len(where) == 1 else capped_count(session, [in_folder])
+    # A first page with room to spare holds every match: no need to count them (a search or
+    # an article usually fits on one page).
+    whole = page == 1 and len(rows) <= PAGE_SIZE and len(where) > 1
+    total, likely, folders = counts(session, where, status, len(rows) if whole else None)
     languages: dict[str, int] = {}
     articles: list[ArticleCount] = []
-    if not folder.capped:
-        counts = session.execute(
+    if not folders[status.value].capped:
+        in_folder = Comment.status == status
+        found = session.execute(
             select(Comment.language, func.count()).where(in_folder).group_by(Comment.language)
         ).all()
-        languages = {code: n for code, n in sorted(counts, key=lambda row: (-row[1], row[0]))}
+        languages = {code: n for code, n in sorted(found, key=lambda row: (-row[1], row[0]))}
         per_article = (
             select(Comment.article_id, func.count().label("n"))
             .where(in_folder)
@@ -209,19 +284,10 @@ def folder_page(
         has_next=len(rows) > PAGE_SIZE,
         order=order,
         likely_spam=likely,
+        folders=folders,
         languages=languages,
         articles=articles,
     )
-
-
-def folder_counts(session: Session) -> dict[str, Count]:
-    """How many comments each folder holds (up to the cap), in one round trip."""
-    counts = [_capped([Comment.status == status]).scalar_subquery() for status in FOLDERS.values()]
-    found = session.execute(select(*counts)).one()
-    return {
-        name: Count(min(n, COUNT_CAP), n > COUNT_CAP)
-        for name, n in zip(FOLDERS, found, strict=True)
-    }
 
 
 def comments_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Comment]:

@@ -1,7 +1,7 @@
 """Learning rounds leave the web requests: what the learning worker needs to remember.
 
-Revision ID: 0008_learning_worker
-Revises: 0007_team
+Revision ID: 0009_learning_worker
+Revises: 0008_queue
 Create Date: 2026-11-29 00:00:00
 
 Schema: `spam_learning_state.requested_at` (a round asked for whatever the batch, set when
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_learning_worker"
-down_revision: str | None = "0007_team"
+revision: str = "0009_learning_worker"
+down_revision: str | None = "0008_queue"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
