@@ -11,12 +11,12 @@ from typing import Any
 from flask import Flask, current_app, g
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
-from itsdangerous import URLSafeTimedSerializer
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Engine, Select, create_engine, event, make_url
-from sqlalchemy.engine import Compiled
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from moderation.config import private_sqlite_file
 
@@ -93,10 +93,12 @@ class Database:
         and a connection it broke leaves the pool.
         """
         engine = self.engine
-        reads: dict[Select[Any], Compiled] = current_app.extensions["tertulia.reads"]
+        reads: dict[Select[Any], SQLCompiler] = current_app.extensions["tertulia.reads"]
         compiled = reads.get(statement)
         if compiled is None:
-            compiled = reads[statement] = statement.compile(dialect=engine.dialect)
+            made = statement.compile(dialect=engine.dialect)
+            assert isinstance(made, SQLCompiler)
+            compiled = reads[statement] = made
         values = compiled.construct_params(params)
         bound: Any = values
         if compiled.positiontup is not None:
