@@ -37,7 +37,8 @@ from werkzeug.test import EnvironBuilder
 from bench.http import environment, seed
 
 SLUG = "bench"
-TARGETS = {"read thread (API)": 0.5, "post comment (API)": 0.2}
+# The brief's aims, by the start of a case's name.
+TARGETS = {"read thread": 0.5, "post comment (API)": 0.2}
 BODY = (
     "Comentario {n}: el presupuesto de salud baja otra vez y nadie explica por qué. "
     "Publiquen los datos por ministerio."
@@ -173,7 +174,15 @@ def main() -> None:
 
         from sqlalchemy import event
 
-        event.listen(engine, "before_cursor_execute", count)
+        if engine.dialect.name == "sqlite":
+            # Every statement SQLite runs, BEGIN and COMMIT included, and the reads made on
+            # the DBAPI connection without SQLAlchemy (`Database.read_one`).
+            event.listen(
+                engine, "connect", lambda connection, _: connection.set_trace_callback(count)
+            )
+            engine.dispose()
+        else:  # statements sent through SQLAlchemy only
+            event.listen(engine, "before_cursor_execute", count)
         cases = Cases(app)
         table: list[tuple[str, Any, Callable[[], Environ], str]] = [
             ("hello world (baseline)", hello, cases.hello, "200"),
@@ -200,11 +209,11 @@ def main() -> None:
         f"## CPU per request in process ({database}; median of {args.rounds} batches of "
         f"{args.batch})\n"
     )
-    print("| request | CPU µs | x hello world | target | SQL statements |")
+    print("| request | CPU µs | x hello world | target | SQL statements per request |")
     print("|---|---|---|---|---|")
     for name, *_ in table:
         spent = statistics.median(times[name])
-        target = next((f"{v:.1f}x" for k, v in TARGETS.items() if name.startswith(k[:-1])), "")
+        target = next((f"{v:.1f}x" for k, v in TARGETS.items() if name.startswith(k)), "")
         print(f"| {name} | {spent:,.0f} | {hello_us / spent:.2f}x | {target} | {queries[name]} |")
     if profile is not None:
         out = io.StringIO()
