@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import Table, bindparam, cast, select, text
 from sqlalchemy import Integer as IntegerType
+from sqlalchemy import Table, bindparam, cast, select, text
 from sqlalchemy.exc import DBAPIError
 
 from models import Article
