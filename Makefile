@@ -60,6 +60,7 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python -m bench.language
 	$(BIN)/python -m bench.spam
+	$(BIN)/python -m bench.hotpath
 	$(BIN)/python -m bench.http
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.memory

@@ -160,6 +160,30 @@ def workers(master: int) -> list[int]:
     return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_cpu(
+    url: str, seconds: int, connections: int, master: int, script: Path | None = None
+) -> tuple[float, float]:
+    """Requests per second, and the workers' CPU µs per request over the run.
+
+    CPU per request hardly moves when other processes share the machine, where requests per
+    second swing threefold between runs.
+    """
+    pids = workers(master)
+    before = cpu_seconds(pids)
+    rate = wrk(url, seconds, connections, script)
+    spent = cpu_seconds(pids) - before
+    return rate, spent / (rate * seconds) * 1e6
+
+
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> float:
     """Requests per second wrk sustained; refuses a run that saw errors or non-2xx answers."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
@@ -229,34 +253,41 @@ def main() -> None:
         seed(env, args.thread_size)
         script = Path(folder) / "post.lua"
         script.write_text(POST_SCRIPT)
-        results: dict[str, float] = {}
-        with gunicorn("bench.hello:app", env, args.workers) as (url, _):
-            results["hello world (baseline)"] = wrk(url + "/", args.seconds, args.connections)
+        results: dict[str, tuple[float, float]] = {}
+        with gunicorn("bench.hello:app", env, args.workers) as (url, master):
+            results["hello world (baseline)"] = wrk_cpu(
+                url + "/", args.seconds, args.connections, master
+            )
         thread = "/api/v1/articles/bench/comments"
         # Served as the deployment guide says: models loaded in the master before fork.
         with gunicorn("wsgi:app", env, args.workers, thread, SERVING) as (url, master):
-            results[f"read {args.thread_size}-comment thread"] = wrk(
-                url + thread, args.seconds, args.connections
+            results[f"read {args.thread_size}-comment thread"] = wrk_cpu(
+                url + thread, args.seconds, args.connections, master
             )
-            results["article page (HTML)"] = wrk(
-                url + "/articles/bench", args.seconds, args.connections
+            results["article page (HTML)"] = wrk_cpu(
+                url + "/articles/bench", args.seconds, args.connections, master
             )
-            results["post comment"] = wrk(url + "/", args.seconds, args.connections, script)
+            results["post comment"] = wrk_cpu(
+                url + "/", args.seconds, args.connections, master, script
+            )
             worker_memory = [memory(pid) for pid in workers(master)]
 
-    baseline = results["hello world (baseline)"]
+    baseline, baseline_cpu = results["hello world (baseline)"]
     database = args.database_url.split(":")[0] if args.database_url else "SQLite"
     print(
         f"## HTTP, gunicorn --workers {args.workers}, wrk -t2 -c{args.connections} "
         f"-d{args.seconds}s, {database}, same run\n"
     )
-    print("| endpoint | requests/s | x hello world | target | Isso (brief's run) |")
-    print("|---|---|---|---|---|")
-    for name, rate in results.items():
+    print(
+        "| endpoint | requests/s | x hello world | worker CPU µs per request | x hello world "
+        "(CPU) | target | Isso (brief's run) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, (rate, cpu) in results.items():
         isso, target = ISSO.get(name), TARGETS.get(name)  # for a 50-comment thread only
         print(
-            f"| {name} | {rate:,.0f} | {rate / baseline:.2f}x | "
-            f"{f'{target:.1f}x' if target else ''} | "
+            f"| {name} | {rate:,.0f} | {rate / baseline:.2f}x | {cpu:,.0f} | "
+            f"{baseline_cpu / cpu:.2f}x | {f'{target:.1f}x' if target else ''} | "
             f"{f'{isso:,.0f} ({rate / isso:.1f}x)' if isso else ''} |"
         )
     rss, pss, uss = (max(values) for values in zip(*worker_memory, strict=True))

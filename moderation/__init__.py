@@ -125,7 +125,9 @@ def register_sessions(app: Flask) -> None:
     from datetime import timedelta
 
     from moderation.auth.session import load_moderator
+    from moderation.extensions import SessionCookies
 
+    app.session_interface = SessionCookies()
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["TERTULIA_SESSION_HOURS"])
     app.before_request(load_moderator)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import cast
+
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 
 from models import Article, Comment, CommentStatus
 from moderation.extensions import db
@@ -21,6 +24,42 @@ from moderation.threads import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadArticle:
+    """What reading a thread needs of its article: the render cache's key and the heading."""
+
+    id: int
+    slug: str
+    title: str
+    url: str | None
+    language: str | None
+    thread_version: int
+
+
+_ARTICLES = cast(Table, Article.__table__).c
+_THREAD_ARTICLE = select(
+    _ARTICLES.id,
+    _ARTICLES.slug,
+    _ARTICLES.title,
+    _ARTICLES.url,
+    _ARTICLES.language,
+    _ARTICLES.thread_version,
+).where(_ARTICLES.slug == bindparam("slug"))
+
+
+def thread_article_or_404(slug: str) -> ThreadArticle:
+    """The article with this slug as readers' pages need it; `UnknownArticle` if none.
+
+    Every read of a thread asks this, and most are then answered from the render cache: one
+    prebuilt statement read without the ORM (`Database.read_one`), several times cheaper than
+    loading an `Article`.
+    """
+    row = db.read_one(_THREAD_ARTICLE, {"slug": slug}) if valid_slug(slug) else None
+    if row is None:
+        raise UnknownArticle(slug)
+    return ThreadArticle(*row)
+
+
 def find_article(slug: str) -> Article | None:
     """The article with this slug, if there is one."""
     if not valid_slug(slug):
@@ -36,7 +75,7 @@ def article_or_404(slug: str) -> Article:
     return article
 
 
-def published_comment(article: Article, comment_id: int) -> Comment | None:
+def published_comment(article: Article | ThreadArticle, comment_id: int) -> Comment | None:
     """The published comment `comment_id` of `article` (the one a reader replies to), or None."""
     return db.session.scalar(
         select(Comment).where(
@@ -47,7 +86,7 @@ def published_comment(article: Article, comment_id: int) -> Comment | None:
     )
 
 
-def _read(article: Article, page: PageRequest) -> ThreadPage:
+def _read(article: Article | ThreadArticle, page: PageRequest) -> ThreadPage:
     read = read_page(db.session, article.id, page)
     if read is None:  # deleted since it was looked up
         raise UnknownArticle(article.slug)
@@ -55,8 +94,8 @@ def _read(article: Article, page: PageRequest) -> ThreadPage:
 
 
 def thread_html(
-    article: Article, page: PageRequest, locale: str
-) -> tuple[ArticleHeading | Article, int, str]:
+    article: Article | ThreadArticle, page: PageRequest, locale: str
+) -> tuple[ArticleHeading | Article | ThreadArticle, int, str]:
     """A page of the thread as an HTML fragment in `locale` (the current request's language),
     with the links to the other pages.
 
@@ -82,7 +121,7 @@ def thread_html(
     return read.article, read.version, html
 
 
-def thread_json(article: Article, page: PageRequest) -> tuple[int, bytes]:
+def thread_json(article: Article | ThreadArticle, page: PageRequest) -> tuple[int, bytes]:
     """A page of the thread as the API's JSON body, serialised once per thread version.
 
     Returns the thread version the comments were read at (the ETag) and the body.

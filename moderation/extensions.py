@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Engine, create_engine, event, make_url
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import Engine, Select, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from moderation.config import private_sqlite_file
 
@@ -59,6 +62,7 @@ class Database:
                 engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas
             )
         app.extensions["tertulia.db"] = sessionmaker(engine, expire_on_commit=False)
+        app.extensions["tertulia.reads"] = {}
         app.extensions["tertulia.read_only"] = read_only
         app.teardown_appcontext(self._close_session)
 
@@ -76,6 +80,51 @@ class Database:
             g.db_session = self._factory()()
         session: Session = g.db_session
         return session
+
+    def read_one(self, statement: Select[Any], params: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row of `statement` (a prebuilt SELECT of plain columns), read outside the
+        request's session.
+
+        For the readers' hot path: the statement is compiled once per application and run on a
+        pooled DBAPI connection, without a session, transaction bookkeeping or result
+        processing, which cost several times the query itself. Values come back as the driver
+        gives them, so only columns that need no conversion (numbers, text) belong here. A
+        driver error is raised as SQLAlchemy's (answered 503 when the database is unreachable),
+        and a connection it broke leaves the pool.
+        """
+        engine = self.engine
+        reads: dict[Select[Any], SQLCompiler] = current_app.extensions["tertulia.reads"]
+        compiled = reads.get(statement)
+        if compiled is None:
+            made = statement.compile(dialect=engine.dialect)
+            assert isinstance(made, SQLCompiler)
+            compiled = reads[statement] = made
+        values = compiled.construct_params(params)
+        bound: Any = values
+        if compiled.positiontup is not None:
+            bound = tuple(values[name] for name in compiled.positiontup)
+        connection = engine.raw_connection()
+        cursor = None
+        try:
+            cursor = connection.cursor()
+            cursor.execute(compiled.string, bound)
+            row = cursor.fetchone()
+            cursor.close()
+        except engine.dialect.loaded_dbapi.Error as error:
+            lost = engine.dialect.is_disconnect(error, connection.dbapi_connection, cursor)
+            if lost:
+                connection.invalidate(error)
+            raise DBAPIError.instance(
+                compiled.string,
+                bound,
+                error,
+                engine.dialect.loaded_dbapi.Error,
+                connection_invalidated=lost,
+                dialect=engine.dialect,
+            ) from error
+        finally:
+            connection.close()  # back to the pool, which rolls back what the read began
+        return tuple(row) if row is not None else None
 
     @staticmethod
     def _factory() -> sessionmaker[Session]:
@@ -157,6 +206,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per key.
+
+    Flask builds a new one for every request (to open the session) and again to save it;
+    it holds nothing but the keys and settings, so the same one serves every request until
+    `SECRET_KEY` or `SECRET_KEY_FALLBACKS` change.
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """The serializer for `app`'s current keys (None without a secret key)."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if serializer is None:
+                return None
+            self._serializers = {keys: serializer}  # the keys in force: one at a time
+        return serializer
 
 
 db = Database()

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from models import CommentStatus
 from moderation import management
 from moderation.api.openapi import document as openapi_document
-from moderation.articles import article_or_404, thread_json
+from moderation.articles import article_or_404, thread_article_or_404, thread_json
 from moderation.config import site_languages
 from moderation.extensions import db
 from moderation.inputs import RefusedInput, json_body
@@ -31,6 +31,11 @@ def _errors(problems: dict[str, Problem], status: int) -> tuple[Response, int]:
 
 
 NOT_JSON = {"content_type": Problem("not_json")}
+# The request headers that can make a response conditional (304, 412, 206).
+CONDITIONAL = frozenset(
+    ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE",
+     "HTTP_RANGE")
+)  # fmt: skip
 
 
 @bp.post("/articles/<slug>/comments")
@@ -77,10 +82,12 @@ def list_comments(slug: str) -> BaseResponse | tuple[Response, int]:
     except ValidationFailed as failed:
         article_or_404(slug)
         return _errors(failed.problems, 400)
-    article = article_or_404(slug)
+    article = thread_article_or_404(slug)
     version, body = thread_json(article, page)
     response = Response(body, mimetype="application/json")
     response.set_etag(f"{article.id}-{version}")
+    if CONDITIONAL.isdisjoint(request.environ):
+        return response  # nothing to compare: the Date header is the server's to add
     return response.make_conditional(request)
 
 

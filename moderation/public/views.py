@@ -23,7 +23,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from models import BODY_LENGTH, Article
 from moderation import errors, messages
-from moderation.articles import article_or_404, find_article, published_comment, thread_html
+from moderation.articles import (
+    ThreadArticle,
+    article_or_404,
+    find_article,
+    published_comment,
+    thread_article_or_404,
+    thread_html,
+)
 from moderation.auth.session import current_moderator
 from moderation.extensions import db
 from moderation.i18n import locale_code, use_locale
@@ -52,7 +59,7 @@ def index() -> str:
 
 
 def render_article(
-    article: Article,
+    article: Article | ThreadArticle,
     form: dict[str, str] | None = None,
     messages: dict[str, str] | None = None,
     token: str | None = None,
@@ -88,7 +95,7 @@ def render_article(
 def article(slug: str) -> tuple[str, int]:
     """An article, a page of its published thread (`?order=newest`, `?after=ID` for the next
     page) and the comment form (`?reply_to=ID` replies to one)."""
-    article = article_or_404(slug)
+    article = thread_article_or_404(slug)
     page = PageRequest.for_readers(request.args)
     reply_to = parse_id(request.args.get("reply_to", ""))
     # A reply, a moderator's menu or a confirmation to show makes the page this visitor's own.
@@ -110,7 +117,7 @@ def article(slug: str) -> tuple[str, int]:
     return before + generate_csrf() + after, 200
 
 
-def split_at_token(article: Article, page: PageRequest) -> tuple[str, str, int]:
+def split_at_token(article: ThreadArticle, page: PageRequest) -> tuple[str, str, int]:
     """The anonymous article page in two parts, around where the visitor's token goes, and
     the thread version it shows.
 
