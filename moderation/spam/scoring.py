@@ -96,13 +96,31 @@ _STOPWORDS = frozenset(
 )
 
 
-# Evidence a reader may give too: a link to a site the defaults do not list, a phone number or
-# an address (a helpline, a newsroom). It holds only for a comment that reads like spam without
-# it (SpamResult.verdict); these are the features whose weight is left out to tell.
-WEAK_EVIDENCE = frozenset({"link.unknown", "link.commercial", "contact.phone", "contact.email"})
+# Evidence a reader may give too: a link to a site the defaults do not list, a shortened or
+# messaging link (a group, a petition, a newsroom's channel), a phone number or an address (a
+# helpline). Where a link points is never enough by itself: it holds only for a comment that
+# reads like spam without it (SpamResult.verdict); these are the features whose weight is left
+# out to tell.
+WEAK_EVIDENCE = frozenset(
+    {
+        "link.unknown",
+        "link.commercial",
+        "link.shortener",
+        "link.messaging",
+        "contact.phone",
+        "contact.email",
+    }
+)
 _WEAK_FEATURES = tuple(
     checks.FEATURE_NAMES.index(name)
-    for name in ("link.unknown", "link.commercial", "phone", "email")
+    for name in (
+        "link.unknown",
+        "link.commercial",
+        "link.shortener",
+        "link.messaging",
+        "phone",
+        "email",
+    )
 )
 
 
@@ -168,18 +186,18 @@ class SpamResult:
         """Where the comment goes at this spam-folder threshold.
 
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
-        signals are weak ones (a link to an unknown or commercial site, a phone number, an
-        address), the wording must be suspicious in itself: without what they added, the score
-        must still reach the borderline, so a reader citing a source or a helpline is never
-        hidden for it. Any other comment the model finds more likely spam than not (the
-        borderline, 0.5) waits in the queue marked likely spam.
+        signals are weak ones (where a link or a contact leads), the wording must be suspicious
+        in itself: without what they added, the score must still reach the borderline, so a
+        reader citing a source, a group or a helpline is never hidden for it. Any other comment
+        the model finds more likely spam than not (the borderline, 0.5), or that shows a strong
+        signal (a solicitation, a bare link to a place, a disguise), waits in the queue marked
+        likely spam: a moderator decides.
         """
+        strong = any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons)
         if self.score >= threshold:
-            if any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons):
+            if strong or (self.evidence and self.wording_score >= self.borderline):
                 return Verdict.SPAM
-            if self.evidence and self.wording_score >= self.borderline:
-                return Verdict.SPAM
-        if self.score >= self.borderline:
+        if strong or self.score >= self.borderline:
             return Verdict.LIKELY
         return Verdict.CLEAN
 
