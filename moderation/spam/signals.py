@@ -150,6 +150,11 @@ def capitals(text: str) -> float:
     upper = len(_NOT_UPPER.sub("", text))
     if upper < 8:  # too few to shout with: skip counting every letter
         return 0.0
+    # Shouting needs fewer than upper / SHOUTING letters in all: a prefix with more settles it
+    # without counting the rest.
+    most = upper / SHOUTING
+    if len(_NOT_LETTER.sub("", text[: 2 * int(most) + 16])) > most:
+        return 0.0
     share = upper / len(_NOT_LETTER.sub("", text))
     return share if share >= SHOUTING else 0.0
 
@@ -189,7 +194,9 @@ def extract(
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
-    n_phones = phones(texts.strip_links(body))
+    # Fewer than nine digits in all offer no phone number: skip taking the links out.
+    enough_digits = len(_DIGIT.findall(body)) >= 9
+    n_phones = phones(texts.strip_links(body)) if enough_digits else 0
     if n_phones:
         reasons.append(Reason("contact.phone", {"count": n_phones}, evidence=True))
 

@@ -85,26 +85,31 @@ class Block:
     coef: Vector
 
     def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
-        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
-        index, idf, coef, log = self.index, self.idf, self.coef, math.log
-        squares = dot = 0.0
-        found: list[tuple[str, float]] | None = [] if into is not None else None
-        for token, count in counts.items():
-            row = index.get(token)
-            if row is None:
-                continue
-            value = float(idf[row]) if count == 1 else (1.0 + log(count)) * float(idf[row])
-            squares += value * value
-            dot += value * float(coef[row])
-            if found is not None:
-                found.append((token, value * float(coef[row])))
+        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients.
+
+        With `into`, each known token's share of it is added there (for explanations).
+        """
+        get = self.index.get
+        known = [
+            (token, row, count)
+            for token, count in counts.items()
+            if (row := get(token)) is not None
+        ]
+        if not known:
+            return 0.0
+        tokens, rows, repeats = zip(*known, strict=True)
+        at = np.fromiter(rows, dtype=np.intp, count=len(rows))
+        tf = 1.0 + np.log(np.fromiter(repeats, dtype=np.float64, count=len(rows)))
+        values = tf * self.idf[at]
+        squares = float(values @ values)
         if not squares:
             return 0.0
+        shares = values * self.coef[at]
         scale = 1.0 / math.sqrt(squares)
-        if into is not None and found is not None:
-            for token, raw in found:
-                into[token] = into.get(token, 0.0) + raw * scale
-        return dot * scale
+        if into is not None:
+            for token, share in zip(tokens, shares.tolist(), strict=True):
+                into[token] = into.get(token, 0.0) + share * scale
+        return float(shares.sum()) * scale
 
     def logit_of_rows(self, rows: Rows) -> float:
         """The same for tokens given as their rows, repeated as often as they occur."""
