@@ -194,9 +194,10 @@ class SpamResult:
         likely spam: a moderator decides.
         """
         strong = any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons)
-        if self.score >= threshold:
-            if strong or (self.evidence and self.wording_score >= self.borderline):
-                return Verdict.SPAM
+        if self.score >= threshold and (
+            strong or (self.evidence and self.wording_score >= self.borderline)
+        ):
+            return Verdict.SPAM
         if strong or self.score >= self.borderline:
             return Verdict.LIKELY
         return Verdict.CLEAN
