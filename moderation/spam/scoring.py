@@ -280,13 +280,14 @@ class SpamModel:
             char_range=self.text.char_range,
         )
 
-    def text_logit(self, tok: Tokens) -> float:
-        """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
-        logit = (
-            self.text.intercept
-            + self.text.word.logit(tok.word)
-            + self.text.char.logit_of_rows(tok.char_rows)
-        )
+    def text_logit(self, tok: Tokens, word_logit: float | None = None) -> float:
+        """The bundled model's decision function for one comment (the scikit-learn pipeline's).
+
+        `word_logit`: the word block's part, when the caller has it already.
+        """
+        if word_logit is None:
+            word_logit = self.text.word.logit(tok.word)
+        logit = self.text.intercept + word_logit + self.text.char.logit_of_rows(tok.char_rows)
         for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
             logit += weight * value
         return logit
@@ -299,7 +300,8 @@ class SpamModel:
         destinations = self.destinations.with_site(context.site_domains)
         tok = self.tokens(body, destinations)
         reasons = list(tok.signals.reasons)
-        logit = self.text_logit(tok) + self.site.logit(tok)
+        word_logit, word_tokens, word_shares = self.text.word.parts(tok.word)
+        logit = self.text_logit(tok, word_logit) + self.site.logit(tok)
         logit += max(
             (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links),
             default=0.0,
@@ -312,22 +314,20 @@ class SpamModel:
             max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _WEAK_FEATURES
         )
         if score >= self.borderline:
-            words = self.spam_words(tok)
+            words = self.spam_words(tok, dict(zip(word_tokens, word_shares.tolist(), strict=True)))
             if words:
                 reasons.append(Reason("text.wording", {"words": words}))
         return SpamResult(
             score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline
         )
 
-    def spam_words(self, tok: Tokens) -> list[str]:
+    def spam_words(self, tok: Tokens, contributions: dict[str, float]) -> list[str]:
         """The words that pushed the score up most, when the wording pushed it up clearly.
 
-        A word is credited with its weight in the word block and what the site learned about
-        it (the character n-grams are left out: summing them per word costs more than the
-        score). Only for comments worth explaining.
+        A word is credited with its share of the word block (`contributions`, which this adds
+        to) and what the site learned about it (the character n-grams are left out: summing
+        them per word costs more than the score). Only for comments worth explaining.
         """
-        contributions: dict[str, float] = {}
-        self.text.word.logit(tok.word, contributions)
         for key, weight in self.site.weights.items():
             if key.startswith("w:") and key[2:] in tok.word:
                 contributions[key[2:]] = contributions.get(key[2:], 0.0) + weight

@@ -84,11 +84,12 @@ class Block:
     idf: Vector
     coef: Vector
 
-    def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
-        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients.
+    def logit(self, counts: Mapping[str, int]) -> float:
+        """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
+        return self.parts(counts)[0]
 
-        With `into`, each known token's share of it is added there (for explanations).
-        """
+    def parts(self, counts: Mapping[str, int]) -> tuple[float, tuple[str, ...], Vector]:
+        """The block's contribution, the known tokens and each one's share of it."""
         get = self.index.get
         known = [
             (token, row, count)
@@ -96,20 +97,16 @@ class Block:
             if (row := get(token)) is not None
         ]
         if not known:
-            return 0.0
+            return 0.0, (), np.empty(0)
         tokens, rows, repeats = zip(*known, strict=True)
         at = np.fromiter(rows, dtype=np.intp, count=len(rows))
         tf = 1.0 + np.log(np.fromiter(repeats, dtype=np.float64, count=len(rows)))
         values = tf * self.idf[at]
         squares = float(values @ values)
         if not squares:
-            return 0.0
-        shares = values * self.coef[at]
-        scale = 1.0 / math.sqrt(squares)
-        if into is not None:
-            for token, share in zip(tokens, shares.tolist(), strict=True):
-                into[token] = into.get(token, 0.0) + share * scale
-        return float(shares.sum()) * scale
+            return 0.0, (), np.empty(0)
+        shares = values * self.coef[at] / math.sqrt(squares)
+        return float(shares.sum()), tokens, shares
 
     def logit_of_rows(self, rows: Rows) -> float:
         """The same for tokens given as their rows, repeated as often as they occur."""
