@@ -300,8 +300,8 @@ class SpamModel:
         destinations = self.destinations.with_site(context.site_domains)
         tok = self.tokens(body, destinations)
         reasons = list(tok.signals.reasons)
-        word_logit, word_tokens, word_shares = self.text.word.parts(tok.word)
-        logit = self.text_logit(tok, word_logit) + self.site.logit(tok)
+        word = self.text.word.parts(tok.word)
+        logit = self.text_logit(tok, word.logit) + self.site.logit(tok)
         logit += max(
             (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links),
             default=0.0,
@@ -314,7 +314,7 @@ class SpamModel:
             max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _WEAK_FEATURES
         )
         if score >= self.borderline:
-            words = self.spam_words(tok, dict(zip(word_tokens, word_shares.tolist(), strict=True)))
+            words = self.spam_words(tok, word.contributions())
             if words:
                 reasons.append(Reason("text.wording", {"words": words}))
         return SpamResult(

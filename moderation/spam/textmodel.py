@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -72,41 +72,61 @@ def _word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
     return tuple(grams)
 
 
+class Parts(NamedTuple):
+    """A block's contribution to the logit, and what each known token gave of it."""
+
+    logit: float
+    tokens: list[str]
+    raw: list[float]  # each token's tf-idf times its coefficient, before l2 normalisation
+    scale: float
+
+    def contributions(self) -> dict[str, float]:
+        """Token -> its share of the logit (for explanations)."""
+        return {token: raw * self.scale for token, raw in zip(self.tokens, self.raw, strict=True)}
+
+
 @dataclass(frozen=True)
 class Block:
     """One TF-IDF block of the text model: token -> row of (idf, coefficient).
 
     Rows live in two flat arrays rather than a tuple per token: a third less memory for a
     vocabulary of a hundred thousand n-grams, and the character block is summed with NumPy.
+    The word block, a few hundred tokens at most, is summed in Python through memory views
+    of the arrays (a NumPy scalar per token costs more than the sum).
     """
 
     index: Mapping[str, int]
     idf: Vector
     coef: Vector
+    _idf: memoryview = field(init=False, repr=False, compare=False)
+    _coef: memoryview = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_idf", np.ascontiguousarray(self.idf).data)
+        object.__setattr__(self, "_coef", np.ascontiguousarray(self.coef).data)
 
     def logit(self, counts: Mapping[str, int]) -> float:
         """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
-        return self.parts(counts)[0]
+        return self.parts(counts).logit
 
-    def parts(self, counts: Mapping[str, int]) -> tuple[float, tuple[str, ...], Vector]:
-        """The block's contribution, the known tokens and each one's share of it."""
-        get = self.index.get
-        known = [
-            (token, row, count)
-            for token, count in counts.items()
-            if (row := get(token)) is not None
-        ]
-        if not known:
-            return 0.0, (), np.empty(0)
-        tokens, rows, repeats = zip(*known, strict=True)
-        at = np.fromiter(rows, dtype=np.intp, count=len(rows))
-        tf = 1.0 + np.log(np.fromiter(repeats, dtype=np.float64, count=len(rows)))
-        values = tf * self.idf[at]
-        squares = float(values @ values)
+    def parts(self, counts: Mapping[str, int]) -> Parts:
+        """The block's contribution and each known token's part in it."""
+        get, idf, coef, log = self.index.get, self._idf, self._coef, math.log
+        tokens: list[str] = []
+        raw: list[float] = []
+        squares = 0.0
+        for token, count in counts.items():
+            row = get(token)
+            if row is None:
+                continue
+            value = idf[row] if count == 1 else (1.0 + log(count)) * idf[row]
+            squares += value * value
+            tokens.append(token)
+            raw.append(value * coef[row])
         if not squares:
-            return 0.0, (), np.empty(0)
-        shares = values * self.coef[at] / math.sqrt(squares)
-        return float(shares.sum()), tokens, shares
+            return Parts(0.0, [], [], 0.0)
+        scale = 1.0 / math.sqrt(squares)
+        return Parts(math.fsum(raw) * scale, tokens, raw, scale)
 
     def logit_of_rows(self, rows: Rows) -> float:
         """The same for tokens given as their rows, repeated as often as they occur."""
