@@ -144,7 +144,9 @@ class Destinations:
 # profile, page or channel on a social or video site. A citation names an article, a post, a
 # video or a file; "only a link to a front page" is how sites, shops and channels are advertised.
 _FRONT_PAGE = re.compile(r"(?:(?:index|default|home)(?:\.\w{2,5})?)?")
-_PROFILE = re.compile(r"(?:@[^/]+|(?:user|channel|c|pages|people|groups)/[^/]+(?:/\d+)?|[^/.]+)")
+_PROFILE = re.compile(
+    r"(?:@[^/]+|(?:user|channel|c|pages|people|groups)/[^/]+(?:/\d+)?|profile\.php|[^/.]+)"
+)
 _CHANNEL = re.compile(r"(?:@[^/]+|(?:user|channel|c)/[^/]+)(?:/(?:videos|featured|about))?")
 # First address segments on social sites that are a post or a feature, not a profile.
 _NOT_PROFILE = re.compile(

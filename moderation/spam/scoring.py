@@ -96,13 +96,31 @@ _STOPWORDS = frozenset(
 )
 
 
-# Evidence a reader may give too: a link to a site the defaults do not list, a phone number or
-# an address (a helpline, a newsroom). It holds only for a comment that reads like spam without
-# it (SpamResult.verdict); these are the features whose weight is left out to tell.
-WEAK_EVIDENCE = frozenset({"link.unknown", "link.commercial", "contact.phone", "contact.email"})
+# Evidence a reader may give too: a link to a site the defaults do not list, a shortened or
+# messaging link (a group, a petition, a newsroom's channel), a phone number or an address (a
+# helpline). Where a link points is never enough by itself: it holds only for a comment that
+# reads like spam without it (SpamResult.verdict); these are the features whose weight is left
+# out to tell.
+WEAK_EVIDENCE = frozenset(
+    {
+        "link.unknown",
+        "link.commercial",
+        "link.shortener",
+        "link.messaging",
+        "contact.phone",
+        "contact.email",
+    }
+)
 _WEAK_FEATURES = tuple(
     checks.FEATURE_NAMES.index(name)
-    for name in ("link.unknown", "link.commercial", "phone", "email")
+    for name in (
+        "link.unknown",
+        "link.commercial",
+        "link.shortener",
+        "link.messaging",
+        "phone",
+        "email",
+    )
 )
 
 
@@ -168,18 +186,19 @@ class SpamResult:
         """Where the comment goes at this spam-folder threshold.
 
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
-        signals are weak ones (a link to an unknown or commercial site, a phone number, an
-        address), the wording must be suspicious in itself: without what they added, the score
-        must still reach the borderline, so a reader citing a source or a helpline is never
-        hidden for it. Any other comment the model finds more likely spam than not (the
-        borderline, 0.5) waits in the queue marked likely spam.
+        signals are weak ones (where a link or a contact leads), the wording must be suspicious
+        in itself: without what they added, the score must still reach the borderline, so a
+        reader citing a source, a group or a helpline is never hidden for it. Any other comment
+        the model finds more likely spam than not (the borderline, 0.5), or that shows a strong
+        signal (a solicitation, a bare link to a place, a disguise), waits in the queue marked
+        likely spam: a moderator decides.
         """
-        if self.score >= threshold:
-            if any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons):
-                return Verdict.SPAM
-            if self.evidence and self.wording_score >= self.borderline:
-                return Verdict.SPAM
-        if self.score >= self.borderline:
+        strong = any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons)
+        if self.score >= threshold and (
+            strong or (self.evidence and self.wording_score >= self.borderline)
+        ):
+            return Verdict.SPAM
+        if strong or self.score >= self.borderline:
             return Verdict.LIKELY
         return Verdict.CLEAN
 
@@ -261,13 +280,14 @@ class SpamModel:
             char_range=self.text.char_range,
         )
 
-    def text_logit(self, tok: Tokens) -> float:
-        """The bundled model's decision function for one comment (the scikit-learn pipeline's)."""
-        logit = (
-            self.text.intercept
-            + self.text.word.logit(tok.word)
-            + self.text.char.logit_of_rows(tok.char_rows)
-        )
+    def text_logit(self, tok: Tokens, word_logit: float | None = None) -> float:
+        """The bundled model's decision function for one comment (the scikit-learn pipeline's).
+
+        `word_logit`: the word block's part, when the caller has it already.
+        """
+        if word_logit is None:
+            word_logit = self.text.word.logit(tok.word)
+        logit = self.text.intercept + word_logit + self.text.char.logit_of_rows(tok.char_rows)
         for weight, value in zip(self.text.signal_coef, tok.signals.values, strict=True):
             logit += weight * value
         return logit
@@ -280,7 +300,8 @@ class SpamModel:
         destinations = self.destinations.with_site(context.site_domains)
         tok = self.tokens(body, destinations)
         reasons = list(tok.signals.reasons)
-        logit = self.text_logit(tok) + self.site.logit(tok)
+        word = self.text.word.parts(tok.word)
+        logit = self.text_logit(tok, word.logit) + self.site.logit(tok)
         logit += max(
             (DESTINATION_LOGIT.get(link.destination, 0.0) for link in tok.signals.links),
             default=0.0,
@@ -293,22 +314,20 @@ class SpamModel:
             max(0.0, self.text.signal_coef[i] * tok.signals.values[i]) for i in _WEAK_FEATURES
         )
         if score >= self.borderline:
-            words = self.spam_words(tok)
+            words = self.spam_words(tok, word.contributions())
             if words:
                 reasons.append(Reason("text.wording", {"words": words}))
         return SpamResult(
             score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline
         )
 
-    def spam_words(self, tok: Tokens) -> list[str]:
+    def spam_words(self, tok: Tokens, contributions: dict[str, float]) -> list[str]:
         """The words that pushed the score up most, when the wording pushed it up clearly.
 
-        A word is credited with its weight in the word block and what the site learned about
-        it (the character n-grams are left out: summing them per word costs more than the
-        score). Only for comments worth explaining.
+        A word is credited with its share of the word block (`contributions`, which this adds
+        to) and what the site learned about it (the character n-grams are left out: summing
+        them per word costs more than the score). Only for comments worth explaining.
         """
-        contributions: dict[str, float] = {}
-        self.text.word.logit(tok.word, contributions)
         for key, weight in self.site.weights.items():
             if key.startswith("w:") and key[2:] in tok.word:
                 contributions[key[2:]] = contributions.get(key[2:], 0.0) + weight

@@ -21,7 +21,7 @@ from moderation.spam.destinations import (
     is_a_place,
     registered_domain,
 )
-from moderation.spam.phrases import NOT_EVIDENCE, PHRASES, phrases
+from moderation.spam.phrases import MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
 
 # A phone number: 9-15 digits in groups, optionally after + or a bracketed area code. Groups are
 # bounded, so the match is linear; dot-grouped thousands ("1.400.000.000"), dates and lists of
@@ -82,7 +82,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "styled",
     "repeated",
     "capitals",
-    *(f"phrase.{family}" for family in PHRASES),
+    *(f"phrase.{family}" for family in MODEL_FAMILIES),
 )
 
 
@@ -150,6 +150,11 @@ def capitals(text: str) -> float:
     upper = len(_NOT_UPPER.sub("", text))
     if upper < 8:  # too few to shout with: skip counting every letter
         return 0.0
+    # Shouting needs fewer than upper / SHOUTING letters in all: a prefix with more settles it
+    # without counting the rest.
+    most = upper / SHOUTING
+    if len(_NOT_LETTER.sub("", text[: 2 * int(most) + 16])) > most:
+        return 0.0
     share = upper / len(_NOT_LETTER.sub("", text))
     return share if share >= SHOUTING else 0.0
 
@@ -189,15 +194,20 @@ def extract(
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
-    n_phones = phones(texts.strip_links(body))
+    # Fewer than nine digits in all offer no phone number: skip taking the links out.
+    enough_digits = len(_DIGIT.findall(body)) >= 9
+    n_phones = phones(texts.strip_links(body)) if enough_digits else 0
     if n_phones:
         reasons.append(Reason("contact.phone", {"count": n_phones}, evidence=True))
 
     matches = phrases(folded, word_set)
     for family, match in matches.items():
+        shown = REPORTED_AS.get(family, family)
+        if shown != family and shown in matches:
+            continue  # the family it is reported as said it already
         evidence = family not in NOT_EVIDENCE
-        reasons.append(Reason(f"phrase.{family}", {"phrase": _excerpt(match)}, evidence=evidence))
-    phrase_values = [1.0 if family in matches else 0.0 for family in PHRASES]
+        reasons.append(Reason(f"phrase.{shown}", {"phrase": _excerpt(match)}, evidence=evidence))
+    phrase_values = [1.0 if family in matches else 0.0 for family in MODEL_FAMILIES]
 
     disguised, styled = normalised.disguised_words, normalised.styled_letters
     if disguised >= DISGUISE_MIN_WORDS or styled >= STYLED_MIN_LETTERS:

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -72,39 +72,61 @@ def _word_char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
     return tuple(grams)
 
 
+class Parts(NamedTuple):
+    """A block's contribution to the logit, and what each known token gave of it."""
+
+    logit: float
+    tokens: list[str]
+    raw: list[float]  # each token's tf-idf times its coefficient, before l2 normalisation
+    scale: float
+
+    def contributions(self) -> dict[str, float]:
+        """Token -> its share of the logit (for explanations)."""
+        return {token: raw * self.scale for token, raw in zip(self.tokens, self.raw, strict=True)}
+
+
 @dataclass(frozen=True)
 class Block:
     """One TF-IDF block of the text model: token -> row of (idf, coefficient).
 
     Rows live in two flat arrays rather than a tuple per token: a third less memory for a
     vocabulary of a hundred thousand n-grams, and the character block is summed with NumPy.
+    The word block, a few hundred tokens at most, is summed in Python through memory views
+    of the arrays (a NumPy scalar per token costs more than the sum).
     """
 
     index: Mapping[str, int]
     idf: Vector
     coef: Vector
+    _idf: memoryview = field(init=False, repr=False, compare=False)
+    _coef: memoryview = field(init=False, repr=False, compare=False)
 
-    def logit(self, counts: Mapping[str, int], into: dict[str, float] | None = None) -> float:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_idf", np.ascontiguousarray(self.idf).data)
+        object.__setattr__(self, "_coef", np.ascontiguousarray(self.coef).data)
+
+    def logit(self, counts: Mapping[str, int]) -> float:
         """The block's contribution: sublinear tf-idf, l2-normalised, times the coefficients."""
-        index, idf, coef, log = self.index, self.idf, self.coef, math.log
-        squares = dot = 0.0
-        found: list[tuple[str, float]] | None = [] if into is not None else None
+        return self.parts(counts).logit
+
+    def parts(self, counts: Mapping[str, int]) -> Parts:
+        """The block's contribution and each known token's part in it."""
+        get, idf, coef, log = self.index.get, self._idf, self._coef, math.log
+        tokens: list[str] = []
+        raw: list[float] = []
+        squares = 0.0
         for token, count in counts.items():
-            row = index.get(token)
+            row = get(token)
             if row is None:
                 continue
-            value = float(idf[row]) if count == 1 else (1.0 + log(count)) * float(idf[row])
+            value = idf[row] if count == 1 else (1.0 + log(count)) * idf[row]
             squares += value * value
-            dot += value * float(coef[row])
-            if found is not None:
-                found.append((token, value * float(coef[row])))
+            tokens.append(token)
+            raw.append(value * coef[row])
         if not squares:
-            return 0.0
+            return Parts(0.0, [], [], 0.0)
         scale = 1.0 / math.sqrt(squares)
-        if into is not None and found is not None:
-            for token, raw in found:
-                into[token] = into.get(token, 0.0) + raw * scale
-        return dot * scale
+        return Parts(math.fsum(raw) * scale, tokens, raw, scale)
 
     def logit_of_rows(self, rows: Rows) -> float:
         """The same for tokens given as their rows, repeated as often as they occur."""

@@ -36,7 +36,7 @@ from moderation.spam import (
     training,
 )
 from moderation.spam.destinations import Destination, Destinations, Reputation
-from moderation.spam.textmodel import prepare
+from moderation.spam.textmodel import prepare, words
 
 SHARED_DATA = Path(
     os.environ.get("TERTULIA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
@@ -195,6 +195,15 @@ def test_the_verdict_needs_score_and_evidence_for_the_folder() -> None:
         is Verdict.SPAM
     )
     assert result(0.49, 0.49, ("contact.phone", True)).verdict(0.85) is Verdict.CLEAN
+    # Shortened and messaging links are weak too: a reader may point to a newsroom's channel.
+    for weak in ("link.shortener", "link.messaging"):
+        assert result(0.99, 0.40, (weak, True)).verdict(0.85) is Verdict.LIKELY
+        assert result(0.99, 0.60, (weak, True)).verdict(0.85) is Verdict.SPAM
+    # A strong signal under the borderline still asks a moderator; a weak one does not.
+    assert result(0.10, 0.10, ("phrase.promotion", True)).verdict(0.85) is Verdict.LIKELY
+    assert result(0.10, 0.10, ("link.bare", True)).verdict(0.85) is Verdict.LIKELY
+    assert result(0.10, 0.10, ("link.messaging", True)).verdict(0.85) is Verdict.CLEAN
+    assert result(0.10, 0.10, ("phrase.praise", False)).verdict(0.85) is Verdict.CLEAN
 
 
 def test_a_high_score_without_evidence_is_likely_spam_not_the_folder(model: SpamModel) -> None:
@@ -203,6 +212,21 @@ def test_a_high_score_without_evidence_is_likely_spam_not_the_folder(model: Spam
     assert prize.verdict(model.threshold) is Verdict.LIKELY
     with_phone = model.score("Congratulations! You have won a free cruise, call +1 415 555 0187")
     assert with_phone.evidence and with_phone.verdict(model.threshold) is Verdict.SPAM
+
+
+def test_a_link_to_a_newsroom_channel_does_not_hide_a_reader(model: SpamModel) -> None:
+    reader = model.score(
+        "El ministerio publica los partes diarios en su canal https://t.me/minsalud_ejemplo "
+        "y en el boletín oficial; ayer no hubo parte y nadie explicó por qué."
+    )
+    assert "link.messaging" in {r.code for r in reader.reasons}
+    assert reader.wording_score < reader.score
+    assert reader.verdict(model.threshold) is not Verdict.SPAM
+    scam = model.score(
+        "Ganhe R$ 500 por dia trabalhando pelo celular, sem experiência! Entra no meu time: "
+        "t.me/time_exemplo"
+    )
+    assert scam.verdict(model.threshold) is Verdict.SPAM
 
 
 def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: SpamModel) -> None:
@@ -358,6 +382,93 @@ def test_look_alike_letters_are_folded_and_count_as_a_disguise(model: SpamModel)
 def test_phrase_families_in_three_languages(family: str, body: str) -> None:
     folded = text.fold(text.normalise(body).text)
     assert family in phrases.phrases(folded, prepare(folded).split() + folded.split())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hey guys! I just started my YouTube channel, please subscribe!",
+        "Check out my new cover of this song, link in my channel",
+        "I'm a 15 year old rapper, give my mixtape a listen",
+        "Like and subscribe for more videos",
+        "Sub 4 sub, I'll subscribe back",
+        "Help me get 500 subscribers!",
+        "Check Out The New Hot Video By Dante B Called Riled Up",
+        "Follow me on Instagram for more",
+        "Los invito a suscribirse a mi canal, subo videos cada semana",
+        "Escuchen mi nueva canción y denle like a mi video",
+        "Se inscreve no meu canal, tem vídeo novo toda semana",
+        "Me segue no insta e deixa o like",
+    ],
+)
+def test_self_promotion_in_three_languages(body: str) -> None:
+    folded = text.fold(text.normalise(body).text)
+    assert "self_promotion" in phrases.phrases(folded, words(prepare(folded)))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I don't subscribe to that theory, the minister is simply wrong.",
+        "Subscribe to the ministry's bulletin if you want the official figures.",
+        "Check my facts if you like: the budget grew 4% in 2019.",
+        "Check out the report before you comment.",
+        "Neither does she seem to have a brain. Check out the profile photo.",
+        "I made a video of the flooded street for my insurance.",
+        "People like and share fake news without reading it.",
+        "Our channel of communication with the council is broken.",
+        "No me suscribo a esa teoría; vean el informe del ministerio.",
+        "Revisen mi comentario anterior: la ley es de 2014.",
+        "Ele me segue no trabalho o dia inteiro, que chato.",
+        "Vejam o relatório do tribunal antes de opinar.",
+    ],
+)
+def test_readers_are_not_self_promotion(body: str) -> None:
+    folded = text.fold(text.normalise(body).text)
+    found = phrases.phrases(folded, words(prepare(folded)))
+    assert not set(found) - phrases.NOT_EVIDENCE, found
+
+
+def test_self_promotion_decides_the_folder_but_is_not_a_model_input(model: SpamModel) -> None:
+    assert "phrase.self_promotion" not in signals.FEATURE_NAMES
+    assert len(signals.FEATURE_NAMES) == len(model.text.signal_coef)
+    body = "Hey guys I'm a small youtuber, check out my covers and subscribe to my channel!"
+    result = model.score(body)
+    promotion = [r for r in result.reasons if r.code == "phrase.promotion"]
+    assert len(promotion) == 1 and promotion[0].evidence  # reported once, as promotion
+    folded = text.fold(text.normalise(body).text)
+    tokens = words(prepare(folded))
+    values = signals.extract(text.normalise(body), folded, tokens).values
+    assert dict(zip(signals.FEATURE_NAMES, values, strict=True))["phrase.promotion"] == (
+        1.0 if "promotion" in phrases.phrases(folded, tokens) else 0.0
+    )
+    if result.score >= model.threshold:
+        assert result.verdict(model.threshold) is Verdict.SPAM
+
+
+def test_folding_replaces_only_accented_letters_as_the_table_says() -> None:
+    every = "".join(chr(code) for code in range(0x20, 0x370)) + " Привет ΑΒΓ 😀 ﬁ"
+    table = str.maketrans(text._ACCENTS)
+    assert text.fold(every) == " ".join(every.lower().translate(table).split())
+    assert text.fold("  Atención,\nSÃO   Paulo ") == "atencion, sao paulo"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "quiet words " * 40 + "AND THEN A LOT OF SHOUTING AT THE END " * 30,
+        "AND THEN A LOT OF SHOUTING " * 30 + "quiet words " * 40,
+        "ALL OF THIS IS SHOUTED, EVERY WORD OF IT, NO EXCEPTION",
+        "Mostly calm text with NATO, the UN and the WHO named once.",
+        "ÉSTE ES UN GRITO EN ESPAÑOL, CON MAYÚSCULAS Y ACENTOS " + "y poco más " * 3,
+    ],
+)
+def test_shouting_is_measured_on_the_whole_body(body: str) -> None:
+    upper = sum(1 for char in body if char.isupper())
+    letters = sum(1 for char in body if char.isalpha())
+    share = upper / letters
+    expected = share if upper >= 8 and share >= signals.SHOUTING else 0.0
+    assert signals.capitals(body) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
