@@ -2,8 +2,9 @@
 
 The schema is built once per run. On SQLite (the default) each test gets a copy of a template
 database file; when DATABASE_URL names PostgreSQL, the suite migrates that database once and
-empties every table after each test: point it at a throwaway database. No test may write outside
-its temporary folder (`tests/sealing.py`).
+empties every table after each test (`DELETE` and restarted sequences in one round trip, which
+costs a millisecond where `TRUNCATE` costs fifty): point it at a throwaway database. No test may
+write outside its temporary folder (`tests/sealing.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,9 @@ def test_settings(tmp_path: Path, url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path, database_template: str) -> Iterator[Any]:
+def app_factory(
+    tmp_path: Path, database_template: str, empty_tables: Callable[[], None]
+) -> Iterator[Any]:
     """Build apps on this test's database: `app_factory(**overrides)`."""
     if POSTGRES_URL is None:
         copy = tmp_path / "test.sqlite3"
@@ -127,12 +130,34 @@ def app_factory(tmp_path: Path, database_template: str) -> Iterator[Any]:
     for app in built:
         with app.app_context():
             db.engine.dispose()
-    if POSTGRES_URL is not None:
-        engine = create_engine(POSTGRES_URL)
-        names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    empty_tables()
+
+
+@pytest.fixture(scope="session")
+def empty_tables(database_template: str) -> Iterator[Callable[[], None]]:
+    """Leaves the PostgreSQL schema as the migrations built it, every table empty, with one
+    engine for the run; ids count from 1 again, as in a new database. Nothing to do on SQLite."""
+    if POSTGRES_URL is None:
+        yield lambda: None
+        return
+    engine = create_engine(database_template)
+    with engine.connect() as connection:
+        sequences = connection.scalars(
+            text(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema() ORDER BY c.relname"
+            )
+        ).all()
+    # Children first: no foreign key is left pointing at a deleted row.
+    statements = [f"DELETE FROM {table.name}" for table in reversed(Base.metadata.sorted_tables)]
+    statements.append("SELECT " + ", ".join(f"setval('{name}', 1, false)" for name in sequences))
+
+    def empty() -> None:
         with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+            connection.exec_driver_sql("; ".join(statements))
+
+    yield empty
+    engine.dispose()
 
 
 @pytest.fixture
