@@ -52,8 +52,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): browsers, PostgreSQL and subprocesses leave a lone pytest waiting
+# much of the time. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 unit: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck unit
 

@@ -64,6 +64,18 @@ def pytest_configure(config: pytest.Config) -> None:
     FlaskClient.open = open_and_check  # type: ignore[method-assign]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under xdist, a worker hands what it checked to the controller, which reports."""
+    if (output := getattr(session.config, "workeroutput", None)) is not None:
+        output["openapi_checked"] = checked
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Collect a finished xdist worker's checks (an xdist hook, absent from serial runs)."""
+    checked.extend(getattr(node, "workeroutput", {}).get("openapi_checked", []))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say how many API responses were checked against the document."""
     if checked:
