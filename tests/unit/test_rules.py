@@ -112,8 +112,9 @@ def test_the_intake_applies_bans_and_lists_as_checks(app_factory: Any, factory: 
     assert troll.reasons[0]["params"]["until"]
     network = submit(app, clean, email="x@example.org", ip="192.0.2.44")
     assert network.reasons[0]["code"] == "ban.network"
-    other_network = submit(app, clean, email="x@example.org", ip="192.0.3.1")
-    assert other_network.status is CommentStatus.APPROVED
+    # Its own words: a fifth copy of `clean` would be held as a repeat, whatever the network.
+    other_network = submit(app, clean + " Gracias.", email="x@example.org", ip="192.0.3.1")
+    assert other_network.status is CommentStatus.APPROVED, other_network.reasons
 
 
 def services_key(app: Flask) -> bytes:
