@@ -103,14 +103,20 @@ class Database:
         bound: Any = values
         if compiled.positiontup is not None:
             bound = tuple(values[name] for name in compiled.positiontup)
-        connection = engine.raw_connection()
+        dbapi_error = engine.dialect.loaded_dbapi.Error
+        try:
+            connection = engine.raw_connection()
+        except dbapi_error as error:  # the pool does not wrap a failure to connect
+            raise DBAPIError.instance(
+                None, None, error, dbapi_error, connection_invalidated=True, dialect=engine.dialect
+            ) from error
         cursor = None
         try:
             cursor = connection.cursor()
             cursor.execute(compiled.string, bound)
             row = cursor.fetchone()
             cursor.close()
-        except engine.dialect.loaded_dbapi.Error as error:
+        except dbapi_error as error:
             lost = engine.dialect.is_disconnect(error, connection.dbapi_connection, cursor)
             if lost:
                 connection.invalidate(error)
@@ -118,7 +124,7 @@ class Database:
                 compiled.string,
                 bound,
                 error,
-                engine.dialect.loaded_dbapi.Error,
+                dbapi_error,
                 connection_invalidated=lost,
                 dialect=engine.dialect,
             ) from error
