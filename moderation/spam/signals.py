@@ -194,9 +194,14 @@ def extract(
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
-    # Fewer than nine digits in all offer no phone number: skip taking the links out.
-    enough_digits = len(_DIGIT.findall(body)) >= 9
-    n_phones = phones(texts.strip_links(body)) if enough_digits else 0
+    # Digits inside links and addresses are no phone: take those out first, when there are any
+    # (without a link found, an "@" or a scheme, there is nothing to take out) and the body has
+    # the nine digits a phone needs.
+    if found or "@" in body or texts.has_scheme(body):
+        enough_digits = len(_DIGIT.findall(body)) >= 9
+        n_phones = phones(texts.strip_links(body)) if enough_digits else 0
+    else:
+        n_phones = phones(body)
     if n_phones:
         reasons.append(Reason("contact.phone", {"count": n_phones}, evidence=True))
 

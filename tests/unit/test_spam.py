@@ -504,6 +504,22 @@ def test_phone_numbers_and_numbers_that_are_not(body: str, count: int) -> None:
     assert signals.phones(body) == count
 
 
+@pytest.mark.parametrize(
+    ("body", "phone"),
+    [
+        ("Call me on 0778 148 2378 today", True),
+        ("The record is at https://example.org/records/077814823781 and nowhere else", False),
+        ("See example.org/077814823781 or write to 077814823781@example.org", False),
+        ("Call 0778 148 2378, details at https://example.org/records", True),
+    ],
+)
+def test_digits_in_links_and_addresses_are_no_phone(body: str, phone: bool) -> None:
+    normalised = text.normalise(body)
+    folded = text.fold(normalised.text)
+    reasons = signals.extract(normalised, folded, words(prepare(folded))).reasons
+    assert ("contact.phone" in {r.code for r in reasons}) is phone
+
+
 def test_links_found_in_prose_and_bare_domains() -> None:
     found = text.links("See https://t.me/+abc, bit.ly/x e.g. U.S. el gobierno.Es; www.gob.mx/dof")
     assert [link.host for link in found] == ["t.me", "bit.ly", "gob.mx"]
