@@ -21,7 +21,7 @@ from moderation.spam.destinations import (
     is_a_place,
     registered_domain,
 )
-from moderation.spam.phrases import MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
+from moderation.spam.phrases import GATE_ONLY, MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
 
 # A phone number: 9-15 digits in groups, optionally after + or a bracketed area code. Groups are
 # bounded, so the match is linear; dot-grouped thousands ("1.400.000.000"), dates and lists of
@@ -110,6 +110,10 @@ class Signals:
     values: tuple[float, ...]  # aligned with FEATURE_NAMES
     reasons: tuple[Reason, ...]
     links: tuple[LinkFinding, ...]
+    # Self-promotion in the commenter's own words, a strong signal that is no model input: the
+    # score cannot have counted it, so the borderline is enough with it (`SpamResult.verdict`).
+    # Not a bare link: where a link leads is never enough by itself.
+    unscored: bool = False
 
     @property
     def evidence(self) -> bool:
@@ -237,7 +241,8 @@ def extract(
         *phrase_values,
     )
     links = tuple(LinkFinding(domain, destination) for domain, destination in found.items())
-    return Signals(values=values, reasons=tuple(reasons), links=links)
+    unscored = not GATE_ONLY.isdisjoint(matches)
+    return Signals(values=values, reasons=tuple(reasons), links=links, unscored=unscored)
 
 
 # Destinations whose address tells a citation from an invitation (a reference site is cited

@@ -204,6 +204,12 @@ def test_the_verdict_needs_score_and_evidence_for_the_folder() -> None:
     assert result(0.10, 0.10, ("link.bare", True)).verdict(0.85) is Verdict.LIKELY
     assert result(0.10, 0.10, ("link.messaging", True)).verdict(0.85) is Verdict.CLEAN
     assert result(0.10, 0.10, ("phrase.praise", False)).verdict(0.85) is Verdict.CLEAN
+    # Evidence the score cannot have counted (self-promotion is no model input): the borderline
+    # is enough with it, and under it the comment waits as likely spam.
+    promotion = (Reason("phrase.promotion", evidence=True),)
+    assert SpamResult(0.6, 0.6, promotion, "v", 0.5, unscored=True).verdict(0.85) is Verdict.SPAM
+    assert SpamResult(0.4, 0.4, promotion, "v", 0.5, unscored=True).verdict(0.85) is Verdict.LIKELY
+    assert SpamResult(0.6, 0.6, promotion, "v", 0.5).verdict(0.85) is Verdict.LIKELY
 
 
 def test_a_high_score_without_evidence_is_likely_spam_not_the_folder(model: SpamModel) -> None:
@@ -427,6 +433,31 @@ def test_readers_are_not_self_promotion(body: str) -> None:
     folded = text.fold(text.normalise(body).text)
     found = phrases.phrases(folded, words(prepare(folded)))
     assert not set(found) - phrases.NOT_EVIDENCE, found
+
+
+@pytest.mark.parametrize(
+    ("body", "unscored"),
+    [
+        ("Hey guys I'm a small youtuber, check out my covers and subscribe!", True),
+        ("Los invito a suscribirse a mi canal, subo videos cada semana", True),
+        ("Se inscreve no meu canal, tem vídeo novo toda semana", True),
+        ("Visit my website for cheap replica watches", False),  # a model input: scored
+        ("www.my-shop-example.xyz/", False),  # a bare link: where it leads is not enough
+    ],
+)
+def test_only_evidence_the_score_cannot_see_lowers_the_bar(body: str, unscored: bool) -> None:
+    normalised = text.normalise(body)
+    folded = text.fold(normalised.text)
+    assert signals.extract(normalised, folded, words(prepare(folded))).unscored is unscored
+
+
+def test_self_promotion_goes_to_the_folder_from_the_borderline(model: SpamModel) -> None:
+    result = model.score("Pasen por mi canal, subo videos cada semana")
+    assert result.unscored and result.borderline <= result.score < model.threshold
+    assert result.verdict(model.threshold) is Verdict.SPAM
+    # Without the self-promotion ("the channel", not "my channel") there is no evidence at all.
+    other = model.score("Pasen por el canal, subo videos cada semana")
+    assert not other.unscored and other.verdict(model.threshold) is not Verdict.SPAM
 
 
 def test_self_promotion_decides_the_folder_but_is_not_a_model_input(model: SpamModel) -> None:
