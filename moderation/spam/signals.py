@@ -184,7 +184,7 @@ def extract(
     for link in texts.links(body):
         domain, destination = registered_domain(link.host), judge.judge(link.host)
         found.setdefault(domain, destination)
-        if destination in _PLACES and is_a_place(destination, link.path):
+        if destination in _PLACES and is_a_place(destination, link.path, domain):
             places.setdefault(domain)
     for domain, destination in found.items():
         evidence = _is_evidence(destination)

@@ -255,6 +255,17 @@ def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: Spam
         ("He said it here: https://twitter.com/someone_example/status/1", False),
         ("https://www.youtube.com/watch?v=abc", False),
         ("https://www.dof.gob.mx/", False),  # a reference site is cited, whatever the address
+        # Any address on a storefront platform: a listing, a campaign, a creator's page.
+        ("Buy my new hoodie here http://teespring.com/hoodie-example", True),
+        ("Ayúdenme con mi campaña https://www.gofundme.com/campana-ejemplo", True),
+        ("Apoiem minha vaquinha http://www.vakinha.com.br/vaquinha/ajuda-exemplo", True),
+        ("https://www.twitch.tv/streamer_example", True),
+        ("Buen análisis: https://www.diario-ejemplo.es/economia/2024/presupuesto.html", False),
+        (
+            "The council promised to match what readers give to the flood fund, which is more "
+            "than it did last year: https://www.gofundme.com/f/flood-relief-example",
+            False,  # more than a sentence around it: judged as any unknown link
+        ),
         (
             "The council never published the minutes, so here is the city's front page where "
             "they should be, and nothing is there yet: https://city-council-example.org",
@@ -269,6 +280,14 @@ def test_a_comment_that_is_only_a_link_to_a_front_page_is_evidence(
     assert ("link.bare" in {r.code for r in result.reasons}) is bare
     if bare:
         assert result.evidence
+
+
+def test_every_address_on_a_storefront_is_a_place() -> None:
+    assert destinations.is_a_place(Destination.UNKNOWN, "itm/131275322914?x=1", "ebay.com")
+    assert destinations.is_a_place(Destination.UNKNOWN, "f/help-example", "gofundme.com")
+    assert not destinations.is_a_place(Destination.UNKNOWN, "news/2024/budget", "example.com")
+    # A storefront the site's moderators approved is theirs to judge, not a place to go.
+    assert not destinations.is_a_place(Destination.LEARNED_GENUINE, "f/x", "gofundme.com")
 
 
 def test_context_adds_reasons_as_codes(model: SpamModel) -> None:
