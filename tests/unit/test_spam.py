@@ -424,6 +424,13 @@ def test_phrase_families_in_three_languages(family: str, body: str) -> None:
         "Escuchen mi nueva canción y denle like a mi video",
         "Se inscreve no meu canal, tem vídeo novo toda semana",
         "Me segue no insta e deixa o like",
+        "Follow 4 follow, like 4 like",
+        "Please look up DHG songs, this is my playlist",
+        "I did a cover if u want to check it out",
+        "Hice un cover de esta canción, pasen a verlo",
+        "Sígueme que te sigo, y a todos los que comenten",
+        "Fiz um cover dessa música, me segue que eu sigo",
+        "Sigo de volta todo mundo que curtir",
     ],
 )
 def test_self_promotion_in_three_languages(body: str) -> None:
@@ -446,6 +453,12 @@ def test_self_promotion_in_three_languages(body: str) -> None:
         "Revisen mi comentario anterior: la ley es de 2014.",
         "Ele me segue no trabalho o dia inteiro, que chato.",
         "Vejam o relatório do tribunal antes de opinar.",
+        "It is not a like for like comparison: the 2019 figures left pensions out.",
+        "Check my track record on these forecasts before calling me a doom-monger.",
+        "I made a cover letter for every application and still heard nothing.",
+        "I did a cover story on this council in 2019 and nothing has changed.",
+        "Hice un informe para el ayuntamiento; la policía sigue y sigo sin respuesta.",
+        "Ele me segue e sigo trabalhando mesmo assim; fiz uma capa nova para o relatório.",
     ],
 )
 def test_readers_are_not_self_promotion(body: str) -> None:
