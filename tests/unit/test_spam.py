@@ -467,6 +467,15 @@ def test_readers_are_not_self_promotion(body: str) -> None:
     assert not set(found) - phrases.NOT_EVIDENCE, found
 
 
+def test_patterns_that_need_two_words_run_only_when_both_are_there() -> None:
+    # "buy now" needs a verb and a time word; "now" alone does not run the pattern.
+    needed = phrases._ALSO_NEEDED[("promotion", 13)]
+    assert any("buy" in group for group in needed)
+    folded = text.fold("Buy now, only today!")
+    assert "promotion" in phrases.phrases(folded, words(prepare(folded)))
+    assert "promotion" not in phrases.phrases(folded, {"now", "only", "today"})
+
+
 @pytest.mark.parametrize(
     ("body", "unscored"),
     [
