@@ -50,8 +50,8 @@ _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Below this share of capitals a comment is not shouting; the model reads only the excess.
 SHOUTING = 0.6
 # A comment of at most this many words besides its links offers little more than the link: when
-# that leads to a front page or a profile rather than to something to read, the comment is there
-# to send readers away. About one sentence.
+# that leads to a front page, a profile or a storefront rather than to something to read, the
+# comment is there to send readers away. About one sentence.
 BARE_LINK_WORDS = 12
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Disguised words needed before the disguise counts as evidence: one may be an accident.
