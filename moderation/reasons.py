@@ -54,8 +54,8 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "link.learned_spam": N_("Links to {domain}, which moderators here marked as spam before"),
     "link.anchor": N_("Contains an HTML link with its own text, as link-building tools post"),
     "link.bare": N_(
-        "Little more than a link to the front page or a profile at {domain}, not to "
-        "something to read"
+        "Little more than a link to the front page, a profile or a shop or fundraising page "
+        "at {domain}, not to something to read"
     ),
     # contacts
     "contact.email": N_("Gives an email address at {domain}"),

@@ -140,8 +140,30 @@ class Destinations:
         return Destinations(self.site_domains | extra, self.learned)
 
 
-# Where a link leads when it is not to something to read or watch: a site's front page, or a
-# profile, page or channel on a social or video site. A citation names an article, a post, a
+# Platforms where every address is a listing to buy, a campaign to fund or a creator's page to
+# follow: shops and print-on-demand stores, crowdfunding and tipping, streaming and
+# self-publishing. Readers cite newspapers, reports and posts; a comment that is little more than
+# a link to one of these asks readers to spend, give or follow (`is_a_place`). Not evidence by
+# itself: a longer comment linking to one is judged as any unknown link.
+STOREFRONTS = frozenset(
+    {
+        # shops and print on demand
+        "ebay.com", "ebay.co.uk", "ebay.es", "etsy.com", "aliexpress.com", "teespring.com",
+        "sunfrogshirts.com", "redbubble.com", "spreadshirt.com", "mercadolivre.com.br",
+        "mercadolibre.com", "mercadolibre.com.mx", "mercadolibre.com.ar",
+        # crowdfunding and tips
+        "gofundme.com", "indiegogo.com", "kickstarter.com", "patreon.com", "ko-fi.com",
+        "buymeacoffee.com", "vakinha.com.br", "kickante.com.br", "catarse.me", "vaki.co",
+        "verkami.com", "goteo.org",
+        # streaming, music and self-publishing
+        "twitch.tv", "soundcloud.com", "bandcamp.com", "reverbnation.com", "audiomack.com",
+        "mixcloud.com", "wattpad.com", "onlyfans.com",
+    }
+)  # fmt: skip
+
+# Where a link leads when it is not to something to read or watch: a site's front page, a
+# listing or a creator's page on a storefront platform, or a profile, page or channel on a social
+# or video site. A citation names an article, a post, a
 # video or a file; "only a link to a front page" is how sites, shops and channels are advertised.
 _FRONT_PAGE = re.compile(r"(?:(?:index|default|home)(?:\.\w{2,5})?)?")
 _PROFILE = re.compile(
@@ -155,14 +177,17 @@ _NOT_PROFILE = re.compile(
 )
 
 
-def is_a_place(destination: Destination, path: str) -> bool:
+def is_a_place(destination: Destination, path: str, domain: str = "") -> bool:
     """Whether a link (its address after the host) leads to a place rather than a document.
 
-    A place is a site's front page, or a profile, page or channel on a social or video site.
-    Any deeper address (an article, a post, a video, a file) is something to read or watch.
+    A place is a site's front page, any address on a storefront platform (`domain`, registered,
+    in `STOREFRONTS`), or a profile, page or channel on a social or video site. Any other deeper
+    address (an article, a post, a video, a file) is something to read or watch.
     """
     path = path.split("#", 1)[0].split("?", 1)[0].strip("/").lower()
     if _FRONT_PAGE.fullmatch(path):
+        return True
+    if domain in STOREFRONTS and destination in (Destination.UNKNOWN, Destination.COMMERCIAL):
         return True
     if destination is Destination.VIDEO:
         return bool(_CHANNEL.fullmatch(path))

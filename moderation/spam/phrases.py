@@ -21,6 +21,8 @@ _MONEY = r"(?:(?:us|r|c|au)?\$ ?\d[\d.,]*+ ?k?|\d[\d.,]*+ ?k? ?(?:\$|usd|dollars
 # The start of the body or of a sentence or clause: where an imperative stands.
 _START = r"(?:^|[.!?:;,(] ?)"
 _SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe)"
+# A cover or remix the commenter made (not a cover letter, story or charge).
+_COVER = r"(?:cover|remix)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)\b)"
 _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
@@ -124,7 +126,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("look|search", r"\b(?:look up|search for|search) my (?:channel|name|page|music|song)\b"),
         ("come", r"\bcome (?:and )?(?:watch|see|check(?: out)?|listen to) my\b"),
         ("our|nuestro|nuestra|nuestros|nuestras|nosso|nossa|nossos|nossas", r"\b(?:our|nuestr[oa]s?|noss[oa]s?) (?:company|shop|store|agency|products?|services|offers|prices|reviews|catalog|empresa|tienda|agencia|productos|servicios|ofertas|precios|catalogo|loja|produtos|servicos|precos)\b"),
-        ("now|today|online|ahora|hoy|agora|hoje", r"\b(?:apply|order|buy|shop|book|call|compra|pide|solicita|solicitalo|compre|peca|ligue) (?:now|today|online|ahora|hoy|ya|agora|hoje|ja)\b"),
+        ("now|today|online|ahora|hoy|agora|hoje&apply|order|buy|shop|book|call|compra|pide|solicita|solicitalo|compre|peca|ligue", r"\b(?:apply|order|buy|shop|book|call|compra|pide|solicita|solicitalo|compre|peca|ligue) (?:now|today|online|ahora|hoy|ya|agora|hoje|ja)\b"),
         ("off|sale|descuento|desconto", r"\b\d+ ?% (?:off|sale|de descuento|de desconto)\b"),
         ("visit", r"\bvisit my (?:site|website|blog|page|channel|profile|store|shop)\b"),
         ("check", r"\bcheck (?:out )?my (?:site|website|blog|page|channel|video|music|new song|playlist|store|shop)\b"),
@@ -160,18 +162,21 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("subscribe|subscrible|suscribe|subcribe", _START + r"(?:please |plz |pls |pleas |so )?" + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b(?:please|plz|pls|pleas) " + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b" + _SUBSCRIBE + r"(?: and| &|,) (?:like|comment|share|enjoy|watch)\b|\b" + _SUBSCRIBE + r" (?:please|pls|plz)\b"),  # codespell:ignore
         ("subscribe|subscrib|subscrible|suscribe|subcribe|sub|share", r"\b(?:like|comment|come|watch|view)(?: and| &|,)? (?:subscri(?:be|b|ble)|suscribe|subcribe|sub)\b|" + _START + r"(?:please |plz |pls )?(?:like|rate)(?: and| &|,) share\b|" + _START + r"(?:please |plz |pls )?share(?: and| &|,) (?:like|subscribe)\b|\blike ?& ?(?:share|subscribe)\b"),
         ("subscribe|sub|sub0sub|subs|subscribers", r"\b(?:subscribe|sub) (?:back|4 sub|for sub|if you|on me|to (?:me|us|my|our|him|her|his|this (?:channel|guy|girl|dude)))\b|\bsub0sub\b|\b(?:i'?ll|i will|we will|we'?ll) (?:subscribe|sub) (?:back|to you|to your)\b|\b(?:get|reach|hit|gain|to|at) \d+k? (?:subs|subscribers)\b|\b\d+k? (?:subs|subscribers) (?:please|pls|plz)\b|\bsubscribers please\b"),
-        ("check|checking|chek|chack|chacking|checkout", r"\b(?:check|checking|chek|chack|chacking|checkout) out (?:my|our|mah)\b(?! (?:comment|comments|post|posts|reply|replies|answer|math|facts?|sources?|previous|last|earlier|argument|point|numbers|statement|response|history|record|links?|profile photo|spelling|grammar)\b)|\b(?:check|checking|chek|chack|chacking) (?:my|our|mah) (?:\w+ ){0,2}?(?:channel|chanel|videos?|vids?|songs?|music|covers?|raps?|remix|beats|album|mixtape|page|blog|site|website|stream|art|band|stuff|content|youtube|yt|soundcloud|twitch|instagram|insta)\b|\bcheck (?:them|us|him|her|it|this) out\b.{0,60}?\b(?:my|our|subscribe|channel|youtube)\b|\bcheck out (?:this|the new|the latest|these|a) (?:\w+ ){0,2}?(?:channel|chanel|song|track|remix|cover|playlist|mixtape|album|rap|beats?|lyrics|lyric video)\b|\bcheck out (?:the new|the latest) (?:\w+ ){0,2}?videos?\b|\bcheck out (?:\S+ ){1,3}?(?:channel|chanel)\b"),  # codespell:ignore
+        ("check|checking|chek|chack|chacking|checkout", r"\b(?:check|checking|chek|chack|chacking|checkout) out (?:my|our|mah)\b(?! (?:comment|comments|post|posts|reply|replies|answer|math|facts?|sources?|previous|last|earlier|argument|point|numbers|statement|response|history|record|links?|profile photo|spelling|grammar)\b)|\b(?:check|checking|chek|chack|chacking) (?:my|our|mah) (?:\w+ ){0,2}?(?:channel|chanel|videos?|vids?|songs?|tracks?(?! record)|playlist|music|covers?|raps?|remix|beats|album|mixtape|page|blog|vlog|podcast|site|website|stream|art|band|stuff|content|youtube|yt|soundcloud|twitch|instagram|insta)\b|\bcheck (?:them|us|him|her|it|this) out\b.{0,60}?\b(?:my|our|subscribe|channel|youtube)\b|\bcheck out (?:this|the new|the latest|these|a) (?:\w+ ){0,2}?(?:channel|chanel|song|track|remix|cover|playlist|mixtape|album|rap|beats?|lyrics|lyric video)\b|\bcheck out (?:the new|the latest) (?:\w+ ){0,2}?videos?\b|\bcheck out (?:\S+ ){1,3}?(?:channel|chanel)\b"),  # codespell:ignore
         ("come", r"\bcome(?: and)? check (?:(?:it|this|us|me|them) )?out\b|\bcome(?: and)? (?:see|visit) (?:us|me|my|our)\b"),
         ("youtuber|youtubers|rapper|rappers|remixer|vlogger|beatmaker|producer|songwriter", r"\b(?:i'?m|i am|we'?re|we are|im) (?:a |an )?(?:\w+ ){0,3}?(?:youtuber|rapper|remixer|vlogger|beatmaker|music producer|singer-songwriter)\b|\b(?:new|small|upcoming|aspiring|young) (?:youtuber|rapper)s?\b"),
         ("youtube|yt|channel|chanel|upload", r"\b(?:i|we) (?:just |recently )?(?:started|made|created|opened|launched) (?:my |our |a )?(?:new |first |own )?(?:(?:youtube|yt)(?: channel| chanel)?|(?:gaming |music )?(?:channel|chanel))\b|\bi upload (?:videos|every|weekly|daily)\b|\b(?:on|to|in) our (?:youtube |new |gaming |music )?(?:channel|chanel)\b"),  # codespell:ignore
         ("video|videos|song|songs|cover|covers|track|tracks|remix|remixes|beat|beats|rap|raps", r"\b(?:video|song|cover|track|remix|beat|rap)s? i (?:just )?(?:made|recorded|produced)\b"),
         ("listen|like|view|watch|listening", r"\bgive (?:it|them|us|my \w+|our \w+|this song|this track) a (?:listen|like|view|watch)\b|\b(?:listen|listening) to (?:my|our) (?:\w+ ){0,2}?(?:song|songs|music|track|tracks|cover|covers|rap|mixtape|album|beats?|remix)\b"),
-        ("video|videos|page|photo|pic|picture|song|music|channel", r"\b(?:like|shares?) (?:my|our) (?:video|videos|page|photo|pic|picture|song|music|channel)\b|\bsupport (?:my|our) (?:channel|music)\b"),
+        ("video|videos|page|photo|pic|picture|song|music|channel&my|our", r"\b(?:like|shares?) (?:my|our) (?:video|videos|page|photo|pic|picture|song|music|channel)\b|\bsupport (?:my|our) (?:channel|music)\b"),
         ("vote|donate", r"\bvote for (?:me|us)\b|\bdonate to me\b"),
+        ("follow|like|f4f|l4l", r"\bfollow (?:4|for) follow\b|\blike 4 like\b|\bf4f\b|\bl4l\b"),
+        ("playlist|mixtape|remix|did|made|recorded|hice|grabe|fiz|gravei", r"\b(?:this is|here is|here'?s|check|see) my (?:new |newest |latest |own )?(?:playlist|mixtape|remix)\b|\bi (?:just )?(?:did|made|recorded) (?:a|an|my own|my first) (?:\w+ )?" + _COVER + r"|\b(?:hice|grabe) (?:un|una|mi|mi primer) (?:\w+ )?" + _COVER + r"|\b(?:fiz|gravei) (?:um|uma|meu|meu primeiro) (?:\w+ )?" + _COVER),
+        ("sigo", r"\b(?:te |les |los |vos )?sigo de (?:vuelta|volta)\b|\b(?:sigueme|siganme|siguenme|segueme|sigue|siga|sigam|segue) (?:(?:y|e) (?:te|les|los|vos)|(?:que|q) (?:eu |te |les |los |vos )?(?:te )?) ?sigo\b"),
         ("twitter|facebook|instagram|insta|ig|twitch|soundcloud|youtube|tumblr|tiktok|snapchat|vine|kik", r"\b(?:follow|visit|add) (?:me|us|my page|our page) (?:on|at|in) (?:twitter|facebook|instagram|insta|ig|twitch|soundcloud|youtube|tumblr|tiktok|snapchat|vine|kik)\b|\b(?:sigueme|siganme|siguenme) (?:en|por) (?:twitter|facebook|instagram|insta|ig|twitch|youtube|tiktok)\b"),
-        ("canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap", r"\b(?:suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|los invito a|les invito a|te invito a|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren) (?:\w+ ){0,3}?(?:a |en |por )?(?:mi|mis|nuestro|nuestra|nuestros) (?:nuevo |nueva |humilde |pequeno )?(?:canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap)\b"),
+        ("canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap&mi|mis|nuestro|nuestra|nuestros&suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|invito|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren", r"\b(?:suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|los invito a|les invito a|te invito a|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren) (?:\w+ ){0,3}?(?:a |en |por )?(?:mi|mis|nuestro|nuestra|nuestros) (?:nuevo |nueva |humilde |pequeno )?(?:canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap)\b"),
         ("denle", r"\bdenle (?:like|me gusta|manito) a (?:mi|mis|este comentario)\b"),
-        ("canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap", r"\b(?:se inscreve|se inscrevam|inscrevam-se|inscreva-se|inscrevam se|inscreva se|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|deem uma olhada|da uma olhada|apoiem|visitem) (?:\w+ ){0,3}?(?:no |o |a |na |ao |pelo )?(?:meu|minha|nosso|nossa|meus|minhas) (?:novo |nova |humilde |pequeno )?(?:canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap)\b"),  # codespell:ignore
+        ("canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap&meu|minha|nosso|nossa|meus|minhas&inscreve|inscrevam|inscreva|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|olhada|apoiem|visitem", r"\b(?:se inscreve|se inscrevam|inscrevam-se|inscreva-se|inscrevam se|inscreva se|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|deem uma olhada|da uma olhada|apoiem|visitem) (?:\w+ ){0,3}?(?:no |o |a |na |ao |pelo )?(?:meu|minha|nosso|nossa|meus|minhas) (?:novo |nova |humilde |pequeno )?(?:canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap)\b"),  # codespell:ignore
         ("segue|sigam|siga|deixa|deixem|deixe", r"\bme (?:segue|sigam|siga)(?: ai| la| ha)? (?:(?:no|na|em|pelo|pela) (?:insta|instagram|twitter|tiktok|face|facebook|youtube|canal|twitch|ig)\b|https?:)|\b(?:deixa|deixem|deixe) (?:o |seu |um |aquele )?(?:like|gostei|joinha)\b"),
     ),
     # Empty praise: common in link spam, but genuine readers say it too. Not evidence.
@@ -179,7 +184,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("great|nice|awesome|amazing|wonderful|informative|useful|excellent", r"\b(?:great|nice|awesome|amazing|wonderful|informative|useful|excellent) (?:post|article|blog|content|read|write-?up|information|info)\b"),
         ("thanks|thank|keep", r"\bthanks? (?:you )?for (?:sharing|this (?:post|article|information))\b|\bkeep up the (?:good|great) work\b"),
         ("excelente|gran|buen|gracias", r"\b(?:excelente|gran|buen|muy buen) (?:articulo|post|blog|contenido)\b|\bgracias por compartir\b"),
-        ("otimo|excelente|muito|bom|obrigado|obrigada", r"\b(?:otimo|excelente|muito bom|bom) (?:post|artigo|conteudo|blog)\b|\bobrigad[oa] por compartilhar\b"),
+        ("otimo|excelente|muito|bom|obrigado|obrigada&post|artigo|conteudo|blog|compartilhar", r"\b(?:otimo|excelente|muito bom|bom) (?:post|artigo|conteudo|blog)\b|\bobrigad[oa] por compartilhar\b"),
     ),
 }  # fmt: skip
 # Russian, the language of much of the chat-group spam that reaches comment forms (the Telegram
@@ -283,27 +288,39 @@ class _Pattern:
 _PATTERNS: dict[str, tuple[_Pattern, ...]] = {
     family: tuple(_Pattern.compile(p) for _, p in patterns) for family, patterns in PHRASES.items()
 }
-# trigger word -> (family, pattern index) pairs to try
+# trigger word -> (family, pattern index) pairs to try. Trigger words "a|b&c|d" name two sets,
+# each of which any match contains a word of: the pattern runs only when the comment has both
+# (a long comment nearly always says "now" or "video"; far fewer say "buy now" or "my video").
 _TRIGGERS: dict[str, list[tuple[str, int]]] = {}
+_ALSO_NEEDED: dict[tuple[str, int], tuple[frozenset[str], ...]] = {}
 for _family, _patterns in PHRASES.items():
     for _index, (_words, _) in enumerate(_patterns):
-        for _word in _words.split("|"):
+        _first, *_others = _words.split("&")
+        for _word in _first.split("|"):
             _TRIGGERS.setdefault(_word, []).append((_family, _index))
+        if _others:
+            _ALSO_NEEDED[(_family, _index)] = tuple(frozenset(o.split("|")) for o in _others)
 
 
 def phrases(folded: str, words: Iterable[str]) -> dict[str, re.Match[str]]:
     """The first match of each phrase family in a folded body whose words (as the text model
     tokenizes them) are `words`."""
     candidates: set[tuple[str, int]] = set()
-    for word in words:
+    present = words if isinstance(words, (set, frozenset)) else set(words)
+    for word in present:
         found = _TRIGGERS.get(word)
         if found:
             candidates.update(found)
     matches: dict[str, re.Match[str]] = {}
     for family, index in sorted(candidates):
-        if family not in matches and (match := _PATTERNS[family][index].search(folded)):
+        if family in matches:
+            continue
+        needed = _ALSO_NEEDED.get((family, index))
+        if needed and any(present.isdisjoint(group) for group in needed):
+            continue
+        if match := _PATTERNS[family][index].search(folded):
             matches[family] = match
-    if _CYRILLIC.search(folded):
+    if not folded.isascii() and _CYRILLIC.search(folded):
         for family, rx in _CYRILLIC_PATTERNS.items():
             if family not in matches and (match := rx.search(folded)):
                 matches[family] = match

@@ -176,6 +176,9 @@ class SpamResult:
     reasons: tuple[Reason, ...]
     model_version: str
     borderline: float
+    # A strong signal the score cannot have counted (not a model input): a bare link to a place,
+    # self-promotion in the commenter's own words.
+    unscored: bool = False
 
     @property
     def evidence(self) -> bool:
@@ -188,7 +191,9 @@ class SpamResult:
         The spam folder needs a score at the threshold and a spam-specific signal. When the only
         signals are weak ones (where a link or a contact leads), the wording must be suspicious
         in itself: without what they added, the score must still reach the borderline, so a
-        reader citing a source, a group or a helpline is never hidden for it. Any other comment
+        reader citing a source, a group or a helpline is never hidden for it. Self-promotion in
+        the commenter's own words is no model input (`unscored`): the score cannot have counted
+        it, so with it the borderline is enough for the folder. Any other comment
         the model finds more likely spam than not (the borderline, 0.5), or that shows a strong
         signal (a solicitation, a bare link to a place, a disguise), waits in the queue marked
         likely spam: a moderator decides.
@@ -197,6 +202,8 @@ class SpamResult:
         if self.score >= threshold and (
             strong or (self.evidence and self.wording_score >= self.borderline)
         ):
+            return Verdict.SPAM
+        if self.unscored and self.score >= self.borderline:
             return Verdict.SPAM
         if strong or self.score >= self.borderline:
             return Verdict.LIKELY
@@ -318,7 +325,12 @@ class SpamModel:
             if words:
                 reasons.append(Reason("text.wording", {"words": words}))
         return SpamResult(
-            score, sigmoid(logit - links), tuple(reasons), self.version, self.borderline
+            score,
+            sigmoid(logit - links),
+            tuple(reasons),
+            self.version,
+            self.borderline,
+            tok.signals.unscored,
         )
 
     def spam_words(self, tok: Tokens, contributions: dict[str, float]) -> list[str]:

@@ -21,7 +21,7 @@ from moderation.spam.destinations import (
     is_a_place,
     registered_domain,
 )
-from moderation.spam.phrases import MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
+from moderation.spam.phrases import GATE_ONLY, MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
 
 # A phone number: 9-15 digits in groups, optionally after + or a bracketed area code. Groups are
 # bounded, so the match is linear; dot-grouped thousands ("1.400.000.000"), dates and lists of
@@ -50,8 +50,8 @@ _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Below this share of capitals a comment is not shouting; the model reads only the excess.
 SHOUTING = 0.6
 # A comment of at most this many words besides its links offers little more than the link: when
-# that leads to a front page or a profile rather than to something to read, the comment is there
-# to send readers away. About one sentence.
+# that leads to a front page, a profile or a storefront rather than to something to read, the
+# comment is there to send readers away. About one sentence.
 BARE_LINK_WORDS = 12
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Disguised words needed before the disguise counts as evidence: one may be an accident.
@@ -110,6 +110,10 @@ class Signals:
     values: tuple[float, ...]  # aligned with FEATURE_NAMES
     reasons: tuple[Reason, ...]
     links: tuple[LinkFinding, ...]
+    # Self-promotion in the commenter's own words, a strong signal that is no model input: the
+    # score cannot have counted it, so the borderline is enough with it (`SpamResult.verdict`).
+    # Not a bare link: where a link leads is never enough by itself.
+    unscored: bool = False
 
     @property
     def evidence(self) -> bool:
@@ -180,7 +184,7 @@ def extract(
     for link in texts.links(body):
         domain, destination = registered_domain(link.host), judge.judge(link.host)
         found.setdefault(domain, destination)
-        if destination in _PLACES and is_a_place(destination, link.path):
+        if destination in _PLACES and is_a_place(destination, link.path, domain):
             places.setdefault(domain)
     for domain, destination in found.items():
         evidence = _is_evidence(destination)
@@ -194,9 +198,14 @@ def extract(
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
-    # Fewer than nine digits in all offer no phone number: skip taking the links out.
-    enough_digits = len(_DIGIT.findall(body)) >= 9
-    n_phones = phones(texts.strip_links(body)) if enough_digits else 0
+    # Digits inside links and addresses are no phone: take those out first, when there are any
+    # (without a link found, an "@" or a scheme, there is nothing to take out) and the body has
+    # the nine digits a phone needs.
+    if found or "@" in body or texts.has_scheme(body):
+        enough_digits = len(_DIGIT.findall(body)) >= 9
+        n_phones = phones(texts.strip_links(body)) if enough_digits else 0
+    else:
+        n_phones = phones(body)
     if n_phones:
         reasons.append(Reason("contact.phone", {"count": n_phones}, evidence=True))
 
@@ -232,7 +241,8 @@ def extract(
         *phrase_values,
     )
     links = tuple(LinkFinding(domain, destination) for domain, destination in found.items())
-    return Signals(values=values, reasons=tuple(reasons), links=links)
+    unscored = not GATE_ONLY.isdisjoint(matches)
+    return Signals(values=values, reasons=tuple(reasons), links=links, unscored=unscored)
 
 
 # Destinations whose address tells a citation from an invitation (a reference site is cited

@@ -291,6 +291,7 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_ANY_SCHEME = re.compile(r"https?://|www\.", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]++@[a-z0-9\-]++(?:\.[a-z0-9\-]++)++", re.IGNORECASE)
 # An @handle as messaging apps and social networks write them; not the local part of an email.
 _HANDLE = re.compile(r"(?<![\w@.])@[a-z][\w.]{2,31}+", re.IGNORECASE)
@@ -342,6 +343,11 @@ def links(text: str) -> list[Link]:
         if "." in host:
             found.append(Link(host.removeprefix("www."), path))
     return found
+
+
+def has_scheme(text: str) -> bool:
+    """Whether the text has an address written with a scheme or "www." (found or not)."""
+    return bool(_ANY_SCHEME.search(text))
 
 
 def strip_links(text: str) -> str:

@@ -204,6 +204,12 @@ def test_the_verdict_needs_score_and_evidence_for_the_folder() -> None:
     assert result(0.10, 0.10, ("link.bare", True)).verdict(0.85) is Verdict.LIKELY
     assert result(0.10, 0.10, ("link.messaging", True)).verdict(0.85) is Verdict.CLEAN
     assert result(0.10, 0.10, ("phrase.praise", False)).verdict(0.85) is Verdict.CLEAN
+    # Evidence the score cannot have counted (self-promotion is no model input): the borderline
+    # is enough with it, and under it the comment waits as likely spam.
+    promotion = (Reason("phrase.promotion", evidence=True),)
+    assert SpamResult(0.6, 0.6, promotion, "v", 0.5, unscored=True).verdict(0.85) is Verdict.SPAM
+    assert SpamResult(0.4, 0.4, promotion, "v", 0.5, unscored=True).verdict(0.85) is Verdict.LIKELY
+    assert SpamResult(0.6, 0.6, promotion, "v", 0.5).verdict(0.85) is Verdict.LIKELY
 
 
 def test_a_high_score_without_evidence_is_likely_spam_not_the_folder(model: SpamModel) -> None:
@@ -249,6 +255,17 @@ def test_links_to_unknown_sites_never_push_a_comment_into_the_folder(model: Spam
         ("He said it here: https://twitter.com/someone_example/status/1", False),
         ("https://www.youtube.com/watch?v=abc", False),
         ("https://www.dof.gob.mx/", False),  # a reference site is cited, whatever the address
+        # Any address on a storefront platform: a listing, a campaign, a creator's page.
+        ("Buy my new hoodie here http://teespring.com/hoodie-example", True),
+        ("Ayúdenme con mi campaña https://www.gofundme.com/campana-ejemplo", True),
+        ("Apoiem minha vaquinha http://www.vakinha.com.br/vaquinha/ajuda-exemplo", True),
+        ("https://www.twitch.tv/streamer_example", True),
+        ("Buen análisis: https://www.diario-ejemplo.es/economia/2024/presupuesto.html", False),
+        (
+            "The council promised to match what readers give to the flood fund, which is more "
+            "than it did last year: https://www.gofundme.com/f/flood-relief-example",
+            False,  # more than a sentence around it: judged as any unknown link
+        ),
         (
             "The council never published the minutes, so here is the city's front page where "
             "they should be, and nothing is there yet: https://city-council-example.org",
@@ -263,6 +280,14 @@ def test_a_comment_that_is_only_a_link_to_a_front_page_is_evidence(
     assert ("link.bare" in {r.code for r in result.reasons}) is bare
     if bare:
         assert result.evidence
+
+
+def test_every_address_on_a_storefront_is_a_place() -> None:
+    assert destinations.is_a_place(Destination.UNKNOWN, "itm/131275322914?x=1", "ebay.com")
+    assert destinations.is_a_place(Destination.UNKNOWN, "f/help-example", "gofundme.com")
+    assert not destinations.is_a_place(Destination.UNKNOWN, "news/2024/budget", "example.com")
+    # A storefront the site's moderators approved is theirs to judge, not a place to go.
+    assert not destinations.is_a_place(Destination.LEARNED_GENUINE, "f/x", "gofundme.com")
 
 
 def test_context_adds_reasons_as_codes(model: SpamModel) -> None:
@@ -399,6 +424,13 @@ def test_phrase_families_in_three_languages(family: str, body: str) -> None:
         "Escuchen mi nueva canción y denle like a mi video",
         "Se inscreve no meu canal, tem vídeo novo toda semana",
         "Me segue no insta e deixa o like",
+        "Follow 4 follow, like 4 like",
+        "Please look up DHG songs, this is my playlist",
+        "I did a cover if u want to check it out",
+        "Hice un cover de esta canción, pasen a verlo",
+        "Sígueme que te sigo, y a todos los que comenten",
+        "Fiz um cover dessa música, me segue que eu sigo",
+        "Sigo de volta todo mundo que curtir",
     ],
 )
 def test_self_promotion_in_three_languages(body: str) -> None:
@@ -421,12 +453,52 @@ def test_self_promotion_in_three_languages(body: str) -> None:
         "Revisen mi comentario anterior: la ley es de 2014.",
         "Ele me segue no trabalho o dia inteiro, que chato.",
         "Vejam o relatório do tribunal antes de opinar.",
+        "It is not a like for like comparison: the 2019 figures left pensions out.",
+        "Check my track record on these forecasts before calling me a doom-monger.",
+        "I made a cover letter for every application and still heard nothing.",
+        "I did a cover story on this council in 2019 and nothing has changed.",
+        "Hice un informe para el ayuntamiento; la policía sigue y sigo sin respuesta.",
+        "Ele me segue e sigo trabalhando mesmo assim; fiz uma capa nova para o relatório.",
     ],
 )
 def test_readers_are_not_self_promotion(body: str) -> None:
     folded = text.fold(text.normalise(body).text)
     found = phrases.phrases(folded, words(prepare(folded)))
     assert not set(found) - phrases.NOT_EVIDENCE, found
+
+
+def test_patterns_that_need_two_words_run_only_when_both_are_there() -> None:
+    # "buy now" needs a verb and a time word; "now" alone does not run the pattern.
+    needed = phrases._ALSO_NEEDED[("promotion", 13)]
+    assert any("buy" in group for group in needed)
+    folded = text.fold("Buy now, only today!")
+    assert "promotion" in phrases.phrases(folded, words(prepare(folded)))
+    assert "promotion" not in phrases.phrases(folded, {"now", "only", "today"})
+
+
+@pytest.mark.parametrize(
+    ("body", "unscored"),
+    [
+        ("Hey guys I'm a small youtuber, check out my covers and subscribe!", True),
+        ("Los invito a suscribirse a mi canal, subo videos cada semana", True),
+        ("Se inscreve no meu canal, tem vídeo novo toda semana", True),
+        ("Visit my website for cheap replica watches", False),  # a model input: scored
+        ("www.my-shop-example.xyz/", False),  # a bare link: where it leads is not enough
+    ],
+)
+def test_only_evidence_the_score_cannot_see_lowers_the_bar(body: str, unscored: bool) -> None:
+    normalised = text.normalise(body)
+    folded = text.fold(normalised.text)
+    assert signals.extract(normalised, folded, words(prepare(folded))).unscored is unscored
+
+
+def test_self_promotion_goes_to_the_folder_from_the_borderline(model: SpamModel) -> None:
+    result = model.score("Pasen por mi canal, subo videos cada semana")
+    assert result.unscored and result.borderline <= result.score < model.threshold
+    assert result.verdict(model.threshold) is Verdict.SPAM
+    # Without the self-promotion ("the channel", not "my channel") there is no evidence at all.
+    other = model.score("Pasen por el canal, subo videos cada semana")
+    assert not other.unscored and other.verdict(model.threshold) is not Verdict.SPAM
 
 
 def test_self_promotion_decides_the_folder_but_is_not_a_model_input(model: SpamModel) -> None:
@@ -502,6 +574,22 @@ def test_topics_are_not_solicitations(body: str) -> None:
 )
 def test_phone_numbers_and_numbers_that_are_not(body: str, count: int) -> None:
     assert signals.phones(body) == count
+
+
+@pytest.mark.parametrize(
+    ("body", "phone"),
+    [
+        ("Call me on 0778 148 2378 today", True),
+        ("The record is at https://example.org/records/077814823781 and nowhere else", False),
+        ("See example.org/077814823781 or write to 077814823781@example.org", False),
+        ("Call 0778 148 2378, details at https://example.org/records", True),
+    ],
+)
+def test_digits_in_links_and_addresses_are_no_phone(body: str, phone: bool) -> None:
+    normalised = text.normalise(body)
+    folded = text.fold(normalised.text)
+    reasons = signals.extract(normalised, folded, words(prepare(folded))).reasons
+    assert ("contact.phone" in {r.code for r in reasons}) is phone
 
 
 def test_links_found_in_prose_and_bare_domains() -> None:
