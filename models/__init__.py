@@ -217,6 +217,16 @@ class Comment(Base):
             postgresql_ops={"search_text": "gin_trgm_ops"},
             sqlite_where=sql_text("0"),
         ),
+        # The same for the queue alone: searching the pending comments is what moderators do
+        # all day, and there the whole-table index finds every decided comment that matches too.
+        Index(
+            "ix_comments_pending_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            postgresql_where=sql_text("status = 'pending'"),
+            sqlite_where=sql_text("0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from babel import Locale
@@ -101,13 +102,12 @@ def number(value: float) -> str:
 
 def percent(fraction: float) -> str:
     """A fraction of one as a percentage: 87% / 87 %."""
-    return _percent(fraction, get_locale() or _ENGLISH)
+    return formats().percent(fraction)
 
 
 def decimal(value: float, places: int = 2) -> str:
     """A number with a fixed count of decimals: 0.93 / 0,93."""
-    pattern = "0." + "0" * places if places else "0"
-    return _decimal(value, pattern, get_locale() or _ENGLISH)
+    return formats().decimal(value, places)
 
 
 # Babel works out each number and date from its locale's patterns every time: a queue page
@@ -135,6 +135,13 @@ def _time_of_day(moment: time, locale: Locale) -> str:
     return format_time(moment, "short", locale=locale)
 
 
+@functools.lru_cache(maxsize=4096)
+def _ago(seconds: int, locale: Locale) -> str:
+    return format_timedelta(
+        timedelta(seconds=-seconds), add_direction=True, threshold=1.0, locale=locale
+    )
+
+
 def duration(seconds: float) -> str:
     """A length of time in words: 1 minute / 1 minuto."""
     return format_timedelta(timedelta(seconds=seconds), threshold=1.0, locale=get_locale() or "en")
@@ -152,22 +159,52 @@ def iso(moment: datetime) -> str:
 
 def when(moment: datetime) -> str:
     """Date and time in words, in the site's time zone: 27 de noviembre de 2026, 20:01."""
-    locale = get_locale() or _ENGLISH
-    local = utc(moment).astimezone(get_timezone())
-    day = _day(local.date(), locale)
-    clock = _time_of_day(local.time().replace(second=0, microsecond=0), locale)
-    pattern: str = locale.datetime_formats["medium"]
-    return pattern.replace("{1}", day).replace("{0}", clock)
+    return formats().when(moment)
 
 
 def ago(moment: datetime, now: datetime | None = None) -> str:
     """How long ago, for the last day (hace 5 minutos); the date in words before that."""
-    elapsed = (now or datetime.now(UTC)) - utc(moment)
-    if timedelta(0) <= elapsed < timedelta(days=1):
-        return format_timedelta(
-            -elapsed, add_direction=True, threshold=1.0, locale=get_locale() or "en"
-        )
-    return when(moment)
+    return formats().ago(moment, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Formats:
+    """Numbers and dates in one language and time zone, looked up once: a page that writes
+    hundreds of them (the queue's cards) asks for `formats()` once and uses its methods."""
+
+    locale: Locale
+    zone: tzinfo
+
+    def percent(self, fraction: float) -> str:
+        """A fraction of one as a percentage: 87% / 87 %."""
+        return _percent(fraction, self.locale)
+
+    def decimal(self, value: float, places: int = 2) -> str:
+        """A number with a fixed count of decimals: 0.93 / 0,93."""
+        pattern = "0." + "0" * places if places else "0"
+        # Rounded to what is shown first: scores are all different floats, their figures not.
+        return _decimal(round(value, places), pattern, self.locale)
+
+    def when(self, moment: datetime) -> str:
+        """Date and time in words: 27 de noviembre de 2026, 20:01."""
+        local = utc(moment).astimezone(self.zone)
+        day = _day(local.date(), self.locale)
+        clock = _time_of_day(local.time().replace(second=0, microsecond=0), self.locale)
+        pattern: str = self.locale.datetime_formats["medium"]
+        return pattern.replace("{1}", day).replace("{0}", clock)
+
+    def ago(self, moment: datetime, now: datetime | None = None) -> str:
+        """How long ago, for the last day (hace 5 minutos); the date in words before that."""
+        elapsed = ((now or datetime.now(UTC)) - utc(moment)).total_seconds()
+        if 0 <= elapsed < 86_400:
+            # To the second in the first minute, to the minute after: the words are the same.
+            return _ago(int(elapsed) if elapsed < 60 else int(elapsed) // 60 * 60, self.locale)
+        return self.when(moment)
+
+
+def formats() -> Formats:
+    """Numbers and dates in the current request's language and the site's time zone."""
+    return Formats(get_locale() or _ENGLISH, get_timezone())
 
 
 def language_name(code: str) -> str:

@@ -9,6 +9,7 @@ way here (`87 %`, `0,93`), not in the template.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -155,12 +156,13 @@ _SPELLED: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "words": ("words_list", _quoted),
     "until": ("until_label", _until),
 }
-# Parameters replaced in place: fractions and scores.
+# Parameters replaced in place: fractions and scores, and the decimals they are written with.
 _NUMBERS: dict[str, Callable[[float], str]] = {
     "confidence": percent,
     "score": decimal,
     "percent": lambda value: percent(value / 100),
 }
+_PLACES = {"confidence": 2, "score": 2, "percent": 0}
 
 
 def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
@@ -187,6 +189,16 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
         count = values.get("count", 1)
         return translate_plural(template, count if isinstance(count, int) else 1, values)
     return translate(template, values)
+
+
+def written(reason: Mapping[str, Any]) -> str:
+    """What a stored reason's sentence depends on, as a string: two reasons with the same one
+    read the same (numbers rounded as the sentence writes them: 0.93, 87 %)."""
+    params = dict(reason.get("params") or {})
+    for name, places in _PLACES.items():
+        if isinstance(value := params.get(name), float):
+            params[name] = round(value, places)
+    return json.dumps([reason.get("code", "legacy"), params], sort_keys=True, default=str)
 
 
 def reason_text(reason: Mapping[str, Any]) -> str:

@@ -3,7 +3,8 @@
 Counts are exact up to `COUNT_CAP` and shown as "10,000+" beyond: counting a million-comment
 folder on every page would cost more than the page. A folder found past the cap is taken to stay
 there for `PAST_CAP_SECONDS` before it is counted again (its count is a floor anyway). The
-breakdowns by language and article are given when the folder is within the cap.
+breakdowns by language and article are given when the folder is within the cap, and read again
+when its count changes (`_breakdowns`).
 
 Sorting and counting read index entries, plus the rows shown: a folder's comments are
 scattered over the table, so touching each one (to sort by an expression, say) would cost a
@@ -12,10 +13,12 @@ random read per comment. Search is the exception (`search_condition`).
 
 from __future__ import annotations
 
+import functools
 import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -30,10 +33,18 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, joinedload
 
-from models import Article, Comment, CommentStatus, Decision, Moderator, fold
+from models import (
+    Article,
+    Comment,
+    CommentStatus,
+    Decision,
+    Moderator,
+    any_unclassified,
+    fold,
+)
 
 # Like Coral's queue (20) and WordPress's comment screens (20): each card carries its reasons,
 # parent and history, and a moderator reads and decides them one by one; 25 also keeps a page
@@ -94,11 +105,62 @@ class ArticleCount:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Parent:
+    """The comment a card's comment answers: what the card quotes of it."""
+
+    id: int
+    author_name: str
+    body: str
+    status: CommentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PastDecision:
+    """A decision in a card's history."""
+
+    id: int
+    from_status: CommentStatus
+    to_status: CommentStatus
+    moderator: str | None  # the moderator's email; None for an import or the checks
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A comment as its card in a folder shows it: read as plain rows, not as ORM objects,
+    since a page only shows them (a page of ORM comments with their articles, parents,
+    decisions and moderators cost more than the statements that read them)."""
+
+    id: int
+    status: CommentStatus
+    author_name: str
+    author_email: str
+    article_slug: str
+    article_title: str
+    created_at: datetime
+    parent_id: int | None
+    parent: Parent | None
+    language: str
+    language_confidence: float | None
+    spam_score: float | None
+    likely_spam: bool
+    body_html: str
+    reasons: list[dict[str, Any]]
+    decisions: tuple[PastDecision, ...]
+
+    @property
+    def is_unclassified(self) -> bool:
+        """True when a check (language or spam) failed on this comment."""
+        return any_unclassified(self.reasons)
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a folder."""
 
-    comments: Sequence[Comment]
+    comments: Sequence[Card]
     total: Count
     page: int
     has_next: bool
@@ -157,13 +219,15 @@ def counts(
     filtered = len(where) > 1 and matching is None
     in_folder = Comment.status == status
     found = list(
-        session.execute(
+        session.connection()
+        .execute(
             select(
                 _capped([in_folder, Comment.likely_spam == true()]).scalar_subquery(),
                 *(_capped([Comment.status == FOLDERS[name]]).scalar_subquery() for name in recount),
                 *([_capped(where).scalar_subquery()] if filtered else []),
             )
-        ).one()
+        )
+        .one()
     )
     folders = dict.fromkeys(FOLDERS, Count(COUNT_CAP, capped=True))
     for name, n in zip(recount, found[1 : 1 + len(recount)], strict=True):
@@ -210,7 +274,8 @@ def folder_page(
         where.append(Comment.likely_spam.is_(filters.likely))
     if filters.search and filters.search.strip():
         past_cap, until = _known(session).get(status, (True, 0.0))
-        small = not past_cap and until > time.monotonic()
+        # The queue has an index of its own (`ix_comments_pending_search_text_trgm`).
+        small = status is not CommentStatus.PENDING and not past_cap and until > time.monotonic()
         where.append(search_condition(filters.search, small_folder=small))
     if filters.article:
         article_id = select(Article.id).where(Article.slug == filters.article).scalar_subquery()
@@ -236,49 +301,34 @@ def folder_page(
     )
 
     page = max(1, page)
-    rows = session.scalars(
-        select(Comment)
-        .options(
-            # Of the article and the parent, only what a card shows.
-            joinedload(Comment.article).load_only(Article.slug, Article.title),
-            joinedload(Comment.parent).load_only(Comment.author_name, Comment.body, Comment.status),
-            selectinload(Comment.decisions).joinedload(Decision.moderator),
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                *_CARD_COLUMNS,
+                _PARENT.author_name.label("parent_name"),
+                _PARENT.body.label("parent_body"),
+                _PARENT.status.label("parent_status"),
+            )
+            .join(Article, Article.id == Comment.article_id)
+            .outerjoin(_PARENT, _PARENT.id == Comment.parent_id)
+            .where(*where)
+            .order_by(*ordering)
+            .limit(PAGE_SIZE + 1)
+            .offset((page - 1) * PAGE_SIZE)
         )
-        .where(*where)
-        .order_by(*ordering)
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+        .all()
+    )
     # A first page with room to spare holds every match: no need to count them (a search or
     # an article usually fits on one page).
     whole = page == 1 and len(rows) <= PAGE_SIZE and len(where) > 1
     total, likely, folders = counts(session, where, status, len(rows) if whole else None)
     languages: dict[str, int] = {}
-    articles: list[ArticleCount] = []
+    articles: Sequence[ArticleCount] = ()
     if not folders[status.value].capped:
-        in_folder = Comment.status == status
-        found = session.execute(
-            select(Comment.language, func.count()).where(in_folder).group_by(Comment.language)
-        ).all()
-        languages = {code: n for code, n in sorted(found, key=lambda row: (-row[1], row[0]))}
-        per_article = (
-            select(Comment.article_id, func.count().label("n"))
-            .where(in_folder)
-            .group_by(Comment.article_id)
-            .order_by(func.count().desc(), Comment.article_id)
-            .limit(ARTICLES_LISTED)
-            .subquery()
-        )
-        articles = [
-            ArticleCount(slug, title, n)
-            for slug, title, n in session.execute(
-                select(Article.slug, Article.title, per_article.c.n)
-                .join(per_article, per_article.c.article_id == Article.id)
-                .order_by(per_article.c.n.desc(), Article.slug)
-            )
-        ]
+        languages, articles = _breakdowns(session, status, folders[status.value].value)
     return Page(
-        comments=rows[:PAGE_SIZE],
+        comments=_cards(session, rows[:PAGE_SIZE]),
         total=total,
         page=page,
         has_next=len(rows) > PAGE_SIZE,
@@ -288,6 +338,133 @@ def folder_page(
         languages=languages,
         articles=articles,
     )
+
+
+# Per database (engine), the last breakdowns of each folder: (its count then, until when they
+# stand, per language, per article). They are read again as soon as the folder's count changes
+# (every decision and every new comment changes it), else after `BREAKDOWN_SECONDS`: only a
+# comment leaving while another arrives leaves them that stale.
+BREAKDOWN_SECONDS = 10.0
+_broken_down: weakref.WeakKeyDictionary[
+    Engine | Connection,
+    dict[CommentStatus, tuple[int, float, dict[str, int], Sequence[ArticleCount]]],
+] = weakref.WeakKeyDictionary()
+
+
+def _breakdowns(
+    session: Session, status: CommentStatus, count: int
+) -> tuple[dict[str, int], Sequence[ArticleCount]]:
+    """How many comments of the folder of `status` (`count` of them) each language has, and
+    the articles with most of them."""
+    known = _broken_down.setdefault(session.get_bind(), {})
+    now = time.monotonic()
+    if (last := known.get(status)) is not None and last[0] == count and last[1] > now:
+        return last[2], last[3]
+    by_language, by_article = _breakdown_statements(status)
+    connection = session.connection()
+    found = connection.execute(by_language).all()
+    languages = {code: n for code, n in sorted(found, key=lambda row: (-row[1], row[0]))}
+    articles = tuple(ArticleCount(*row) for row in connection.execute(by_article))
+    known[status] = (count, now + BREAKDOWN_SECONDS, languages, articles)
+    return languages, articles
+
+
+@functools.cache
+def _breakdown_statements(
+    status: CommentStatus,
+) -> tuple[Select[str, int], Select[str, str, int]]:
+    """The statements of `_breakdowns`, built once per folder (building one costs about as much
+    as running it)."""
+    in_folder = Comment.status == status
+    by_language = select(Comment.language, func.count()).where(in_folder).group_by(Comment.language)
+    per_article = (
+        select(Comment.article_id, func.count().label("n"))
+        .where(in_folder)
+        .group_by(Comment.article_id)
+        .order_by(func.count().desc(), Comment.article_id)
+        .limit(ARTICLES_LISTED)
+        .subquery()
+    )
+    by_article = (
+        select(Article.slug, Article.title, per_article.c.n)
+        .join(per_article, per_article.c.article_id == Article.id)
+        .order_by(per_article.c.n.desc(), Article.slug)
+    )
+    return by_language, by_article
+
+
+# What a card shows of its comment and article (the parent's columns are added, labelled).
+_CARD_COLUMNS = (
+    Comment.id,
+    Comment.status,
+    Comment.author_name,
+    Comment.author_email,
+    Article.slug,
+    Article.title,
+    Comment.created_at,
+    Comment.parent_id,
+    Comment.language,
+    Comment.language_confidence,
+    Comment.spam_score,
+    Comment.likely_spam,
+    Comment.body_html,
+    Comment.reasons,
+)
+_PARENT = aliased(Comment, name="parent")
+
+
+def _cards(session: Session, rows: Sequence[Row[Any]]) -> list[Card]:
+    """The cards of `rows` (`_CARD_COLUMNS` and the parent's), with their decisions, oldest
+    first, read in one more statement."""
+    history: dict[int, list[PastDecision]] = {row.id: [] for row in rows}
+    if history:
+        for past in session.connection().execute(
+            select(
+                Decision.comment_id,
+                Decision.id,
+                Decision.from_status,
+                Decision.to_status,
+                Moderator.email,
+                Decision.reason,
+                Decision.created_at,
+            )
+            .outerjoin(Moderator, Moderator.id == Decision.moderator_id)
+            .where(Decision.comment_id.in_(list(history)))
+            .order_by(Decision.created_at, Decision.id)
+        ):
+            history[past.comment_id].append(
+                PastDecision(
+                    past.id,
+                    past.from_status,
+                    past.to_status,
+                    past.email,
+                    past.reason,
+                    past.created_at,
+                )
+            )
+    return [
+        Card(
+            id=row.id,
+            status=row.status,
+            author_name=row.author_name,
+            author_email=row.author_email,
+            article_slug=row.slug,
+            article_title=row.title,
+            created_at=row.created_at,
+            parent_id=row.parent_id,
+            parent=Parent(row.parent_id, row.parent_name, row.parent_body, row.parent_status)
+            if row.parent_status is not None
+            else None,
+            language=row.language,
+            language_confidence=row.language_confidence,
+            spam_score=row.spam_score,
+            likely_spam=row.likely_spam,
+            body_html=row.body_html,
+            reasons=row.reasons,
+            decisions=tuple(history[row.id]),
+        )
+        for row in rows
+    ]
 
 
 def comments_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Comment]:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import functools
-import json
-from collections.abc import Callable, Mapping
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from models import Comment, CommentStatus, utcnow
@@ -18,10 +14,11 @@ from moderation import audit
 from moderation.auth.session import admin_required, login_required, signed_in_moderator
 from moderation.config import site_languages
 from moderation.extensions import db
-from moderation.i18n import N_, language_name, number
+from moderation.i18n import language_name, number
 from moderation.messages import decided, decided_many, status_label
 from moderation.pipeline import ACTIONS, Conflict, NotAllowed, decide, decide_many, learning
 from moderation.pipeline.submission import parse_id
+from moderation.queue.cards import card_renderer
 from moderation.queue.listing import (
     FOLDERS,
     ORDERS,
@@ -31,42 +28,10 @@ from moderation.queue.listing import (
     folder_page,
     pending_by_author,
 )
-from moderation.reasons import reason_text
 from moderation.security import safe_next
 from moderation.services import services
 
 bp = Blueprint("queue", __name__)
-
-
-# Sentences each row of a folder says with its own values, translated once per page and filled
-# per row (`words.select % {"number": 7}`): a page's rows would otherwise make hundreds of gettext
-# calls. Markup, as the templates' own `_()` gives: the values filled in are escaped.
-ROW_WORDS = {
-    "select": N_("Select comment %(number)s"),
-    "on": N_("on %(article)s"),
-    "reply": N_("In reply to %(name)s (#%(id)s, %(status)s):"),
-    "reply_to": N_("In reply to #%(id)s"),
-    "spam": N_("spam %(score)s"),
-    "history": N_("%(before)s → %(after)s by %(who)s, %(when)s"),
-}
-
-
-def row_words() -> dict[str, Markup]:
-    """`ROW_WORDS` in the page's language."""
-    return {name: Markup(_(message)) for name, message in ROW_WORDS.items()}
-
-
-def reason_words() -> Callable[[Mapping[str, Any]], str]:
-    """`reason_text` remembered for one page: most rows give the same few reasons."""
-    said: dict[str, str] = {}
-
-    def text(reason: Mapping[str, Any]) -> str:
-        key = json.dumps(reason, sort_keys=True, default=str)
-        if key not in said:
-            said[key] = reason_text(reason)
-        return said[key]
-
-    return text
 
 
 def status_names() -> dict[CommentStatus, str]:
@@ -141,10 +106,8 @@ def index(folder: str) -> str:
         counts=page.folders,
         moderator=moderator,
         actions=ACTIONS,
-        statuses=status_names(),
         site_languages=site_languages(),
-        words=row_words(),
-        reason_text=reason_words(),
+        card=card_renderer(folder, moderator, status_names()),
         language_name=functools.cache(language_name),
     )
 

@@ -122,6 +122,46 @@ def test_a_reply_and_its_parent_both_waiting_show_in_full(app: Flask, factory: F
         assert "In reply to Reader" in text and "La respuesta" in text
 
 
+def test_cards_escape_what_readers_and_sites_wrote(app: Flask, factory: Factory) -> None:
+    article = factory.article(title='<i>"Ley"</i> & datos')
+    parent = factory.comment(article, body="<script>alert(1)</script> pregunta")
+    factory.comment(
+        article,
+        body="Una respuesta",
+        parent_id=parent.id,
+        author_name='<b onmouseover="x">Eve</b>',
+        author_email="eve+<x>@example.org",
+        reasons=[{"check": "spam", "code": "link.unknown", "params": {"domain": "<x>.example"}}],
+    )
+    factory.moderator()
+    page = signed_in(app, "mod@example.org").get("/queue/").get_data(as_text=True)
+    for raw in ("<script>", "<b onmouseover", "<i>", "<x>"):
+        assert raw not in page
+    assert "&lt;b onmouseover=&#34;x&#34;&gt;Eve&lt;/b&gt;" in page
+    assert "eve+&lt;x&gt;@example.org" in page
+    assert "&lt;i&gt;&#34;Ley&#34;&lt;/i&gt; &amp; datos" in page
+    assert "Links to &lt;x&gt;.example" in page
+
+
+def test_a_card_changes_as_soon_as_its_comment_does(app: Flask, factory: Factory) -> None:
+    # Cards are kept between pages: what a colleague did must show on the next one.
+    article = factory.article()
+    parent = factory.comment(article, body="La pregunta original")
+    reply = factory.comment(article, body="La respuesta", parent_id=parent.id)
+    factory.moderator("ana@example.org")
+    factory.moderator("bea@example.org")
+    ana, bea = signed_in(app, "ana@example.org"), signed_in(app, "bea@example.org")
+    before = bea.get("/queue/").get_data(as_text=True)
+    assert f"(#{parent.id}, pending)" in before and "by ana@example.org" not in before
+    ana.post(f"/queue/comments/{parent.id}/approve", data=queue_form(ana, parent.id))
+    ana.post(f"/queue/comments/{reply.id}/reject", data=queue_form(ana, reply.id))
+    ana.post(f"/queue/comments/{reply.id}/requeue", data=queue_form(ana, reply.id))
+    after = bea.get("/queue/").get_data(as_text=True)
+    assert f"(#{parent.id}, approved)" in after
+    assert "rejected → pending by ana@example.org" in after
+    assert f'name="seen-{reply.id}" value="pending"' in after
+
+
 def test_the_queue_sorts_oldest_newest_likely_spam_and_by_score(
     app: Flask, factory: Factory
 ) -> None:
