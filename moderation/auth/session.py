@@ -86,7 +86,8 @@ def load_moderator() -> None:
     if token is None or request.endpoint == "static":
         return
     g.moderator = signins.signed_in(db.session, token, services().session_rules, utcnow())
-    db.session.commit()
+    if db.session.dirty or db.session.deleted:  # most requests find the session as it was
+        db.session.commit()
     if g.moderator is None:
         # Ended elsewhere (signed out, new password or role, removed) or timed out.
         session.pop(TOKEN)
