@@ -2,10 +2,10 @@
 
 Seeds a PostgreSQL database (emptied first: point it at a throwaway one) with articles and
 1,000,000 comments in bulk (`INSERT ... SELECT generate_series`, indexes built after the load),
-then times, through the Flask test client signed in as an admin (in a process prepared as
-`moderation/serving.py` prepares a gunicorn worker: models and templates preloaded, then frozen
-out of the garbage collector), the queue page, a search, an
-article filter and a folder switch, and prints p50/p95 per case beside a baseline: a page
+then times, through the Flask test client signed in as an admin (the queue also as a moderator
+of Spanish and Portuguese, whose languages come first), in a process prepared as
+`moderation/serving.py` prepares a gunicorn worker (models and templates preloaded, then frozen
+out of the garbage collector), the queue page, a search, an article filter and a folder switch, and prints p50/p95 per case beside a baseline: a page
 that only signs in and reads nothing (`/account/notifications`).
 
 Comments: the 452 texts of `moderation/spam/corpus/comments.csv` (comments in three languages)
@@ -196,9 +196,19 @@ def measure(url: str, requests: int, articles: int) -> list[tuple[str, float, fl
     preload(app)
     gc.collect()
     gc.freeze()
-    client = app.test_client()
-    signed = client.post("/login", data={"email": "admin@bench.example", "password": PASSWORD})
-    assert signed.status_code == 302, signed.status_code
+    with create_engine(url).begin() as connection:  # a database seeded before had no moderator
+        connection.execute(
+            text(
+                "INSERT INTO moderators (email, password_hash, role, languages, notify) "
+                "SELECT 'mod@bench.example', :hash, 'moderator', 'es,pt', 'off' WHERE NOT EXISTS "
+                "(SELECT 1 FROM moderators WHERE email = 'mod@bench.example')"
+            ),
+            {"hash": _password_hash()},
+        )
+    client, moderator = app.test_client(), app.test_client()
+    for signing_in, email in ((client, "admin@bench.example"), (moderator, "mod@bench.example")):
+        signed = signing_in.post("/login", data={"email": email, "password": PASSWORD})
+        assert signed.status_code == 302, signed.status_code
     searches = ["transparencia", "educacion", "corrupcao", "reader777@example", "lucia datos"]
     folders = ["approved", "spam", "rejected", ""]  # "" is the queue (pending)
 
@@ -211,6 +221,10 @@ def measure(url: str, requests: int, articles: int) -> list[tuple[str, float, fl
             lambda n: get("/account/notifications"),
         ),
         ("queue page (pending, oldest first)", lambda n: get("/queue/")),
+        (
+            "queue page, a moderator's languages first (es, pt)",
+            lambda n: moderator.get("/queue/").status_code,
+        ),
         (f"queue page 20 (offset {19 * PAGE_SIZE})", lambda n: get("/queue/?page=20")),
         ("search, accent- and case-blind", lambda n: get(f"/queue/?q={searches[n % 5]}")),
         (

@@ -27,7 +27,6 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     bindparam,
-    case,
     func,
     literal,
     literal_column,
@@ -297,8 +296,9 @@ def folder_page(
     newest = order == "newest" or (order != "oldest" and status is not CommentStatus.PENDING)
     ordering: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
     own = moderator.language_list
+    first = None
     if own and not moderator.is_admin and status is CommentStatus.PENDING:
-        ordering.append(case((Comment.language.in_(own), 0), else_=1))
+        first = Comment.language.in_(own)
     if order == "likely":
         ordering.append(Comment.likely_spam.desc())
     elif order == "score":
@@ -312,16 +312,7 @@ def folder_page(
     )
 
     page = max(1, page)
-    rows = (
-        session.connection()
-        .execute(
-            _CARDS.where(*where)
-            .order_by(*ordering)
-            .limit(PAGE_SIZE + 1)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-        .all()
-    )
+    rows = _page_rows(session, where, ordering, (page - 1) * PAGE_SIZE, first)
     # A first page with room to spare holds every match: no need to count them (a search or
     # an article usually fits on one page).
     whole = page == 1 and len(rows) <= PAGE_SIZE and len(where) > 1
@@ -341,6 +332,40 @@ def folder_page(
         languages=languages,
         articles=articles,
     )
+
+
+def _page_rows(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    ordering: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    offset: int,
+    first: ColumnElement[bool] | None = None,
+) -> list[Row[*tuple[Any, ...]]]:
+    """Up to `PAGE_SIZE` + 1 rows (of `_CARDS`) from `offset` in `ordering`; with `first`, the
+    rows that meet it come before the others.
+
+    Read as two ordered runs rather than ordered by whether each row meets `first`: an
+    expression in ORDER BY has the database read and sort every row of the folder, while each
+    run reads, from an index in its order, only as far as the page goes.
+    """
+    connection = session.connection()
+
+    def run(condition: Sequence[ColumnElement[bool]], skip: int, take: int) -> list[Any]:
+        statement = _CARDS.where(*where, *condition).order_by(*ordering)
+        return list(connection.execute(statement.limit(take).offset(skip)))
+
+    wanted = PAGE_SIZE + 1
+    if first is None:
+        return run((), offset, wanted)
+    rows = run((first,), offset, wanted)
+    if len(rows) == wanted:
+        return rows
+    if rows or not offset:
+        ahead = offset + len(rows)  # every row that meets `first`
+    else:  # the page starts past them: how many there are says where the others start
+        counted = select(func.count()).select_from(Comment).where(*where, first)
+        ahead = connection.execute(counted).scalar_one()
+    return rows + run((~first,), max(0, offset - ahead), wanted - len(rows))
 
 
 # Per database (engine), the last breakdowns of each folder: (its count then, until when they

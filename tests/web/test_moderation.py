@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from models import Comment, CommentStatus, Decision, ModeratorRole
+from models import Comment, CommentStatus, Decision, ModeratorRole, utcnow
 from moderation.extensions import db
+from moderation.queue.listing import PAGE_SIZE
 from tests.conftest import Auth, csrf_token, queue_form
 from tests.factories import Factory
 
@@ -249,6 +251,33 @@ def test_language_filter_and_own_languages_first(
     assert page.index(f'id="item-{portuguese.id}"') < page.index(f'id="item-{english.id}"')
     filtered = client.get("/queue/?language=en").get_data(as_text=True)
     assert f'id="item-{english.id}"' in filtered and f'id="item-{portuguese.id}"' not in filtered
+
+
+def test_own_languages_first_across_pages(
+    client: FlaskClient, auth: Auth, factory: Factory
+) -> None:
+    # More of each than a page holds, interleaved in time: the pages must list every comment
+    # once, the moderator's language first, each oldest first, also on a page past them all.
+    article = factory.article()
+    start = utcnow() - timedelta(hours=2)
+    own, others = [], []
+    for n in range(PAGE_SIZE + 10):
+        for language, bucket in (("pt", own), ("en", others)):
+            comment = factory.comment(
+                article,
+                body=f"{language} {n}",
+                language=language,
+                created_at=start + timedelta(seconds=2 * n + (language == "en")),
+            )
+            bucket.append(comment.id)
+    factory.moderator(languages="pt")
+    auth.login()
+    listed = []
+    for page in (1, 2, 3):
+        html = client.get(f"/queue/?page={page}").get_data(as_text=True)
+        listed += [int(found) for found in re.findall(r'class="item[^"]*" id="item-(\d+)"', html)]
+    assert listed == own + others
+    assert client.get("/queue/?page=4").get_data(as_text=True).count('class="item') == 0
 
 
 def test_admins_see_plain_oldest_first(client: FlaskClient, auth: Auth, factory: Factory) -> None:
