@@ -5,8 +5,9 @@ Seeds a PostgreSQL database (emptied first: point it at a throwaway one) with ar
 then times, through the Flask test client signed in as an admin (the queue also as a moderator
 of Spanish and Portuguese, whose languages come first), in a process prepared as
 `moderation/serving.py` prepares a gunicorn worker (models and templates preloaded, then frozen
-out of the garbage collector), the queue page, a search, an article filter and a folder switch, and prints p50/p95 per case beside a baseline: a page
-that only signs in and reads nothing (`/account/notifications`).
+out of the garbage collector), the queue page, a search, an article filter and a folder switch,
+and prints p50/p95 per case beside a baseline: a page that only signs in and reads nothing
+(`/account/notifications`).
 
 Comments: the 452 texts of `moderation/spam/corpus/comments.csv` (comments in three languages)
 repeated, each row with its own author address and the reasons every classified comment
