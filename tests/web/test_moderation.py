@@ -260,7 +260,8 @@ def test_own_languages_first_across_pages(
     # once, the moderator's language first, each oldest first, also on a page past them all.
     article = factory.article()
     start = utcnow() - timedelta(hours=2)
-    own, others = [], []
+    own: list[int] = []
+    others: list[int] = []
     for n in range(PAGE_SIZE + 10):
         for language, bucket in (("pt", own), ("en", others)):
             comment = factory.comment(
