@@ -22,7 +22,7 @@ _MONEY = r"(?:(?:us|r|c|au)?\$ ?\d[\d.,]*+ ?k?|\d[\d.,]*+ ?k? ?(?:\$|usd|dollars
 _START = r"(?:^|[.!?:;,(] ?)"
 _SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe)"
 # A cover or remix the commenter made (not a cover letter, story or charge).
-_COVER = r"(?:cover|remix)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)\b)"
+_COVER = r"(?:covers?|remix(?:es)?)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)s?\b)"
 _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
@@ -163,7 +163,10 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("subscribe|subscrib|subscrible|suscribe|subcribe|sub|share", r"\b(?:like|comment|come|watch|view)(?: and| &|,)? (?:subscri(?:be|b|ble)|suscribe|subcribe|sub)\b|" + _START + r"(?:please |plz |pls )?(?:like|rate)(?: and| &|,) share\b|" + _START + r"(?:please |plz |pls )?share(?: and| &|,) (?:like|subscribe)\b|\blike ?& ?(?:share|subscribe)\b"),
         ("subscribe|sub|sub0sub|subs|subscribers", r"\b(?:subscribe|sub) (?:back|4 sub|for sub|if you|on me|to (?:me|us|my|our|him|her|his|this (?:channel|guy|girl|dude)))\b|\bsub0sub\b|\b(?:i'?ll|i will|we will|we'?ll) (?:subscribe|sub) (?:back|to you|to your)\b|\b(?:get|reach|hit|gain|to|at) \d+k? (?:subs|subscribers)\b|\b\d+k? (?:subs|subscribers) (?:please|pls|plz)\b|\bsubscribers please\b"),
         ("check|checking|chek|chack|chacking|checkout", r"\b(?:check|checking|chek|chack|chacking|checkout) out (?:my|our|mah)\b(?! (?:comment|comments|post|posts|reply|replies|answer|math|facts?|sources?|previous|last|earlier|argument|point|numbers|statement|response|history|record|links?|profile photo|spelling|grammar)\b)|\b(?:check|checking|chek|chack|chacking) (?:my|our|mah) (?:\w+ ){0,2}?(?:channel|chanel|videos?|vids?|songs?|tracks?(?! record)|playlist|music|covers?|raps?|remix|beats|album|mixtape|page|blog|vlog|podcast|site|website|stream|art|band|stuff|content|youtube|yt|soundcloud|twitch|instagram|insta)\b|\bcheck (?:them|us|him|her|it|this) out\b.{0,60}?\b(?:my|our|subscribe|channel|youtube)\b|\bcheck out (?:this|the new|the latest|these|a) (?:\w+ ){0,2}?(?:channel|chanel|song|track|remix|cover|playlist|mixtape|album|rap|beats?|lyrics|lyric video)\b|\bcheck out (?:the new|the latest) (?:\w+ ){0,2}?videos?\b|\bcheck out (?:\S+ ){1,3}?(?:channel|chanel)\b"),  # codespell:ignore
-        ("come", r"\bcome(?: and)? check (?:(?:it|this|us|me|them) )?out\b|\bcome(?: and)? (?:see|visit) (?:us|me|my|our)\b"),
+        ("come", r"\bcome(?: and)? check (?:(?:it|this|us|me|them) )?out\b|\bcome(?: and)? (?:see|visit) (?:us|me|my|our)\b|\bcome(?: and)? (?:watch|hear|listen to|check out) (?:my|our)\b"),
+        ("see|watch|hear|listen&my|our", r"\b(?:see|watch|hear|listen to) (?:my|our) (?:new |latest |first )?(?:track|song|video|vid|channel|music|mixtape|cover|rap|album|beat)s?\b"),
+        ("visit&my|our", r"\bvisit (?:my|our) (?:site|website|blog|vlog|page|channel|profile|store|shop)\b"),
+        ("please|pls|plz&pic|picture|photo", r"\b(?:please|pls|plz) (?:\w+ ){0,3}?like this (?:pic|picture|photo)\b"),
         ("youtuber|youtubers|rapper|rappers|remixer|vlogger|beatmaker|producer|songwriter", r"\b(?:i'?m|i am|we'?re|we are|im) (?:a |an )?(?:\w+ ){0,3}?(?:youtuber|rapper|remixer|vlogger|beatmaker|music producer|singer-songwriter)\b|\b(?:new|small|upcoming|aspiring|young) (?:youtuber|rapper)s?\b"),
         ("youtube|yt|channel|chanel|upload", r"\b(?:i|we) (?:just |recently )?(?:started|made|created|opened|launched) (?:my |our |a )?(?:new |first |own )?(?:(?:youtube|yt)(?: channel| chanel)?|(?:gaming |music )?(?:channel|chanel))\b|\bi upload (?:videos|every|weekly|daily)\b|\b(?:on|to|in) our (?:youtube |new |gaming |music )?(?:channel|chanel)\b"),  # codespell:ignore
         ("video|videos|song|songs|cover|covers|track|tracks|remix|remixes|beat|beats|rap|raps", r"\b(?:video|song|cover|track|remix|beat|rap)s? i (?:just )?(?:made|recorded|produced)\b"),
@@ -171,13 +174,25 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("video|videos|page|photo|pic|picture|song|music|channel&my|our", r"\b(?:like|shares?) (?:my|our) (?:video|videos|page|photo|pic|picture|song|music|channel)\b|\bsupport (?:my|our) (?:channel|music)\b"),
         ("vote|donate", r"\bvote for (?:me|us)\b|\bdonate to me\b"),
         ("follow|like|f4f|l4l", r"\bfollow (?:4|for) follow\b|\blike 4 like\b|\bf4f\b|\bl4l\b"),
-        ("playlist|mixtape|remix|did|made|recorded|hice|grabe|fiz|gravei", r"\b(?:this is|here is|here'?s|check|see) my (?:new |newest |latest |own )?(?:playlist|mixtape|remix)\b|\bi (?:just )?(?:did|made|recorded) (?:a|an|my own|my first) (?:\w+ )?" + _COVER + r"|\b(?:hice|grabe) (?:un|una|mi|mi primer) (?:\w+ )?" + _COVER + r"|\b(?:fiz|gravei) (?:um|uma|meu|meu primeiro) (?:\w+ )?" + _COVER),
+        ("playlist|mixtape|remix|did|made|recorded|hice|grabe|fiz|gravei", r"\b(?:this is|here is|here'?s|check|see) my (?:new |newest |latest |own )?(?:playlist|mixtape|remix)\b|\b(?:i|we) (?:just )?(?:did|made|recorded) (?:a|an|some|my own|my first|our own|our first) (?:\w+ )?" + _COVER + r"|\b(?:hice|grabe) (?:un|una|mi|mi primer) (?:\w+ )?" + _COVER + r"|\b(?:fiz|gravei) (?:um|uma|meu|meu primeiro) (?:\w+ )?" + _COVER),
         ("sigo", r"\b(?:te |les |los |vos )?sigo de (?:vuelta|volta)\b|\b(?:sigueme|siganme|siguenme|segueme|sigue|siga|sigam|segue) (?:(?:y|e) (?:te|les|los|vos)|(?:que|q) (?:eu |te |les |los |vos )?(?:te )?) ?sigo\b"),
         ("twitter|facebook|instagram|insta|ig|twitch|soundcloud|youtube|tumblr|tiktok|snapchat|vine|kik", r"\b(?:follow|visit|add) (?:me|us|my page|our page) (?:on|at|in) (?:twitter|facebook|instagram|insta|ig|twitch|soundcloud|youtube|tumblr|tiktok|snapchat|vine|kik)\b|\b(?:sigueme|siganme|siguenme) (?:en|por) (?:twitter|facebook|instagram|insta|ig|twitch|youtube|tiktok)\b"),
         ("canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap&mi|mis|nuestro|nuestra|nuestros&suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|invito|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren", r"\b(?:suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|los invito a|les invito a|te invito a|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren) (?:\w+ ){0,3}?(?:a |en |por )?(?:mi|mis|nuestro|nuestra|nuestros) (?:nuevo |nueva |humilde |pequeno )?(?:canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap)\b"),
         ("denle", r"\bdenle (?:like|me gusta|manito) a (?:mi|mis|este comentario)\b"),
         ("canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap&meu|minha|nosso|nossa|meus|minhas&inscreve|inscrevam|inscreva|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|olhada|apoiem|visitem", r"\b(?:se inscreve|se inscrevam|inscrevam-se|inscreva-se|inscrevam se|inscreva se|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|deem uma olhada|da uma olhada|apoiem|visitem) (?:\w+ ){0,3}?(?:no |o |a |na |ao |pelo )?(?:meu|minha|nosso|nossa|meus|minhas) (?:novo |nova |humilde |pequeno )?(?:canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap)\b"),  # codespell:ignore
         ("segue|sigam|siga|deixa|deixem|deixe", r"\bme (?:segue|sigam|siga)(?: ai| la| ha)? (?:(?:no|na|em|pelo|pela) (?:insta|instagram|twitter|tiktok|face|facebook|youtube|canal|twitch|ig)\b|https?:)|\b(?:deixa|deixem|deixe) (?:o |seu |um |aquele )?(?:like|gostei|joinha)\b"),
+    ),
+    # Money offered to readers for a click, a sign-up or a game: "make money online", "get money
+    # here", free gift cards. Evidence for the spam folder, never a model input (`GATE_ONLY`, as
+    # self-promotion; the scored "job" family keeps its own patterns); reported as "job". A
+    # reader's "newspapers make money from ads" or "it is not easy money" offers nothing.
+    "easy_money": (
+        ("make|earn|making|earning|get|getting|win&money|cash", r"\b(?:make|earn|making|earning|get|getting|win) (?:real |extra |easy |fast |quick |free |some |more )?(?:money|cash|paypal money) (?:online|from home|today|here|easily|by internet|on the internet|from (?:this|a|the|my) (?:game|site|app)|with (?:this|my|our) (?:site|app|game|link))\b"),
+        ("want|wanna|like&money|cash", r"\b(?:want|wanna|like) to (?:make|earn) (?:some )?(?:easy|fast|quick|extra) (?:money|cash)\b"),
+        ("free&gift|giftcard|giftcards|itunes|psn|xbox|paypal|robux|bucks|vbucks|amazon|google", r"\bfree (?:gift ?cards?|gift card codes|itunes (?:codes?|cards?|gift cards?)|psn (?:codes?|cards?)|xbox (?:codes?|live codes?)|paypal money|robux|v-?bucks|amazon (?:codes?|gift cards?)|google play (?:codes?|cards?))\b"),
+        ("need&money|cash", r"\bneed (?:money|cash) ?\?"),
+        ("dinero", r"\b(?:gana|ganar|ganen|generar|genera) (?:mucho |mas |un )?dinero (?:facil|desde casa|en internet|por internet|online|rapido|extra|sin invertir|hoy)\b|\bdinero facil\b"),
+        ("dinheiro", r"\b(?:ganhe|ganhar|ganhem|fature|faturar) (?:muito |mais |um )?dinheiro (?:facil|em casa|de casa|na internet|pela internet|online|rapido|extra|sem investir|hoje)\b|\bdinheiro facil\b"),
     ),
     # Empty praise: common in link spam, but genuine readers say it too. Not evidence.
     "praise": (
@@ -227,8 +242,8 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 NOT_EVIDENCE = frozenset({"praise"})
 # Families that count towards the spam folder but are not model inputs, and the family each is
 # reported as.
-GATE_ONLY = frozenset({"self_promotion"})
-REPORTED_AS = {"self_promotion": "promotion"}
+GATE_ONLY = frozenset({"self_promotion", "easy_money"})
+REPORTED_AS = {"self_promotion": "promotion", "easy_money": "job"}
 MODEL_FAMILIES = tuple(family for family in PHRASES if family not in GATE_ONLY)
 
 

@@ -19,6 +19,7 @@ from moderation.spam.destinations import (
     Destination,
     Destinations,
     is_a_place,
+    pays_its_poster,
     registered_domain,
 )
 from moderation.spam.phrases import GATE_ONLY, MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
@@ -181,16 +182,21 @@ def extract(
 
     found: dict[str, Destination] = {}
     places: dict[str, None] = {}  # domains linked at a front page or profile
+    paid: dict[str, None] = {}  # domains linked through an address that pays its poster
     for link in texts.links(body):
         domain, destination = registered_domain(link.host), judge.judge(link.host)
         found.setdefault(domain, destination)
         if destination in _PLACES and is_a_place(destination, link.path, domain):
             places.setdefault(domain)
+        if destination not in _NEVER_PAID and pays_its_poster(domain, link.path):
+            paid.setdefault(domain)
     for domain, destination in found.items():
         evidence = _is_evidence(destination)
         reasons.append(Reason(f"link.{destination.value}", {"domain": domain}, evidence=evidence))
     if places and _few_words(texts.strip_links(texts.plain(body)), BARE_LINK_WORDS):
         reasons.append(Reason("link.bare", {"domain": next(iter(places))}, evidence=True))
+    if paid:
+        reasons.append(Reason("link.paid", {"domain": next(iter(paid))}, evidence=True))
     emails = texts.emails(body)
     for domain in dict.fromkeys(emails):
         evidence = _is_evidence(judge.judge(domain))
@@ -245,6 +251,8 @@ def extract(
     return Signals(values=values, reasons=tuple(reasons), links=links, unscored=unscored)
 
 
+# A reference site or one the site's moderators approved is cited whatever its address says.
+_NEVER_PAID = frozenset({Destination.REFERENCE, Destination.LEARNED_GENUINE})
 # Destinations whose address tells a citation from an invitation (a reference site is cited
 # whatever the address; a shortener or messaging link is evidence anyway).
 _PLACES = frozenset(
