@@ -23,6 +23,10 @@ _START = r"(?:^|[.!?:;,(] ?)"
 _SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe|sucscribe|subscibe)"
 # A cover or remix the commenter made (not a cover letter, story or charge).
 _COVER = r"(?:covers?|remix(?:es)?)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)s?\b)"
+# Where an offer to the reader stands: the start of a sentence or clause, or after "you can",
+# "how to", "start", "and": "Make money online!", "you can make money online", not "newspapers
+# make money online".
+_OFFER = r"(?:^|[.!?:;,(] ?|\b(?:you (?:can |could |will )?|how to |start |and |in |want to |wanna ))"
 _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
@@ -162,7 +166,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("subscribe|subscrible|suscribe|subcribe|sucscribe|subscibe", _START + r"(?:please |plz |pls |pleas |so )?" + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b(?:please|plz|pls|pleas) " + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b" + _SUBSCRIBE + r"(?: and| &|,) (?:like|comment|share|enjoy|watch)\b|\b" + _SUBSCRIBE + r" (?:please|pls|plz)\b"),  # codespell:ignore
         ("subscribe|subscrib|subscrible|suscribe|subcribe|sub|share", r"\b(?:like|comment|come|watch|view)(?: and| &|,)? (?:subscri(?:be|b|ble)|suscribe|subcribe|sub)\b|" + _START + r"(?:please |plz |pls )?(?:like|rate)(?: and| &|,) share\b|" + _START + r"(?:please |plz |pls )?share(?: and| &|,) (?:like|subscribe)\b|\blike ?& ?(?:share|subscribe)\b"),
         ("subscribe|sub|sub0sub|subs|subscribers", r"\b(?:subscribe|sub) (?:back|4 sub|for sub|if you|on me|to (?:me|us|my|our|him|her|his|this (?:channel|guy|girl|dude)))\b|\bsub0sub\b|\b(?:i'?ll|i will|we will|we'?ll) (?:subscribe|sub) (?:back|to you|to your)\b|\b(?:get|reach|hit|gain|to|at) \d+k? (?:subs|subscribers)\b|\b\d+k? (?:subs|subscribers) (?:please|pls|plz)\b|\bsubscribers please\b"),
-        ("check|checking|chek|chack|chacking|checkout", r"\b(?:check|checking|chek|chack|chacking|checkout) out (?:my|our|mah)\b(?! (?:comment|comments|post|posts|reply|replies|answer|math|facts?|sources?|previous|last|earlier|argument|point|numbers|statement|response|history|record|links?|profile photo|spelling|grammar)\b)|\b(?:check|checking|chek|chack|chacking) (?:my|our|mah) (?:\w+ ){0,2}?(?:channel|chanel|videos?|vids?|songs?|tracks?(?! record)|playlist|music|covers?|raps?|remix|beats|album|mixtape|page|blog|vlog|podcast|site|website|stream|art|band|stuff|content|youtube|yt|soundcloud|twitch|instagram|insta)\b|\bcheck (?:them|us|him|her|it|this) out\b.{0,60}?\b(?:my|our|subscribe|channel|youtube)\b|\bcheck out (?:this|the new|the latest|these|a) (?:\w+ ){0,2}?(?:channel|chanel|song|track|remix|cover|playlist|mixtape|album|rap|beats?|lyrics|lyric video)\b|\bcheck out (?:the new|the latest) (?:\w+ ){0,2}?videos?\b|\bcheck out (?:\S+ ){1,4}?(?:channel|chanel|songs?|track(?! record)|tracks|mixtape|album|lyric video|music|single(?!-))\b"),  # codespell:ignore
+        ("check|checking|chek|chack|chacking|checkout", r"\b(?:check|checking|chek|chack|chacking|checkout) out (?:my|our|mah)\b(?! (?:comment|comments|post|posts|reply|replies|answer|math|facts?|sources?|previous|last|earlier|argument|point|numbers|statement|response|history|record|links?|profile photo|spelling|grammar)\b)|\b(?:check|checking|chek|chack|chacking) (?:my|our|mah) (?:\w+ ){0,2}?(?:channel|chanel|videos?|vids?|songs?|tracks?(?! record)|playlist|music|covers?|raps?|remix|beats|album|mixtape|page|blog|vlog|podcast|site|website|stream|art|band|stuff|content|youtube|yt|soundcloud|twitch|instagram|insta)\b|\bcheck (?:them|us|him|her|it|this) out\b.{0,60}?\b(?:my|our|subscribe|channel|youtube)\b|\bcheck out (?:this|the new|the latest|these|a) (?:\w+ ){0,2}?(?:channel|chanel|song|track|remix|cover|playlist|mixtape|album|rap|beats?|lyrics|lyric video)\b|\bcheck out (?:the new|the latest) (?:\w+ ){0,2}?videos?\b|\bcheck out (?:\S+ ){1,3}?(?:channel|chanel)\b"),  # codespell:ignore
         ("come", r"\bcome(?: and)? check (?:(?:it|this|us|me|them) )?out\b|\bcome(?: and)? (?:see|visit) (?:us|me|my|our)\b|\bcome(?: and)? (?:watch|hear|listen to|check out) (?:my|our)\b"),
         ("see|watch|hear|listen&my|our", r"\b(?:see|watch|hear|listen to) (?:my|our) (?:new |latest |first )?(?:track|song|video|vid|channel|music|mixtape|cover|rap|album|beat)s?\b"),
         ("visit&my|our", r"\bvisit (?:my|our) (?:site|website|blog|vlog|page|channel|profile|store|shop)\b"),
@@ -171,16 +175,16 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("follower|followers", r"\bfollowers? (?:please|pls|plz)\b"),
         ("check&my|our", r"\b(?:my|our) (?:\w+ ){0,2}?(?:videos?|songs?|music|channel|tracks?|covers?|raps?)\b.{0,60}?\bcheck (?:them|it) out\b"),
         ("subscribe|sub|follow&like|liked|enjoy|enjoyed", r"\bif you (?:like|liked|enjoy|enjoyed) (?:it|this|them|my \w+),? (?:please |pls |plz |then )?(?:subscribe|sub|follow)\b"),
-        ("subscriber|subscribers|followers|likes|views&need|want", r"\bif you (?:need|want) (?:\w+ )?(?:subscribers?|followers|likes|views)\b"),
+        ("subscriber|subscribers|followers|likes|views&youtube|yt|instagram|insta|twitter|tiktok|twitch", r"\bif you (?:need|want) (?:more )?(?:youtube|yt|instagram|insta|twitter|tiktok|twitch) (?:subscribers?|followers|likes|views)\b"),
         ("follow", r"\bfollow me (?:\+|@)\w"),
         ("like|likes|thumbs&please|pls|plz", _START + r"(?:likes?|thumbs up) (?:please|pls|plz)\b"),
-        ("rap|rapping|growing", r"\b(?:i|we) (?:just )?(?:rap|started rapping)\b|\b(?:i'?m|im|i am) growing as an? (?:artist|musician|rapper|singer)\b"),
+        ("rap|rapping|growing", r"\b(?:i|we) (?:just )?(?:rap|started rapping)\b(?! (?:my|on|at|the|his|her|their|your|our)\b)|\b(?:i'?m|im|i am) growing as an? (?:artist|musician|rapper|singer)\b"),
         ("lyrics|songs|music|beats&own", r"\b(?:i write|i make|i made|i produce|with) my own (?:lyrics|songs|music|beats)\b|\bmy own lyrics\b"),
         ("music|video|videos|channel|song|songs|cover|covers&my|our", r"\b(?:effort|work|heart|time|soul) into (?:my|our) (?:music|videos?|channel|songs?|covers?)\b"),
         ("new&youtube", r"\b(?:i'?m|im|i am) (?:kind of |kinda |pretty |really |fairly )?new (?:to|on) youtube\b"),
         ("sound|sounds&my|our", r"\bcheck (?:out )?(?:my|our) (?:new |newest |latest )?sounds?\b"),
         # Apologising for the spam is announcing it.
-        ("sorry|spamming|spam", r"\bsorry (?:for|about) (?:the |this |my |all the )?spam(?:ming)?\b|\b(?:i'?m|im|i am) spamming\b|\bi know (?:this|it) (?:is|'s) spam\b"),
+        ("sorry|spamming|spam", r"\bsorry (?:for|about) (?:the |this |my |all the )?spam(?:ming)?\b(?! (?:of|about|from|calls?|e?mails?|texts?|filters?|folders?)\b)|\b(?:i'?m|im|i am) spamming\b|\bi know (?:this|it) (?:is|'s) spam\b"),
         ("youtuber|youtubers|rapper|rappers|remixer|vlogger|beatmaker|producer|songwriter", r"\b(?:i'?m|i am|we'?re|we are|im) (?:a |an )?(?:\w+ ){0,3}?(?:youtuber|rapper|remixer|vlogger|beatmaker|music producer|singer-songwriter)\b|\b(?:new|small|upcoming|aspiring|young) (?:youtuber|rapper)s?\b"),
         ("youtube|yt|channel|chanel|upload", r"\b(?:i|we) (?:just |recently )?(?:started|made|created|opened|launched) (?:my |our |a )?(?:new |first |own )?(?:(?:youtube|yt)(?: channel| chanel)?|(?:gaming |music )?(?:channel|chanel))\b|\bi upload (?:videos|every|weekly|daily)\b|\b(?:on|to|in) our (?:youtube |new |gaming |music )?(?:channel|chanel)\b"),  # codespell:ignore
         ("video|videos|song|songs|cover|covers|track|tracks|remix|remixes|beat|beats|rap|raps", r"\b(?:video|song|cover|track|remix|beat|rap)s? i (?:just )?(?:made|recorded|produced)\b"),
@@ -201,7 +205,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # self-promotion; the scored "job" family keeps its own patterns); reported as "job". A
     # reader's "newspapers make money from ads" or "it is not easy money" offers nothing.
     "easy_money": (
-        ("make|earn|making|earning|get|getting|win&money|cash", r"\b(?:make|earn|making|earning|get|getting|win) (?:real |extra |easy |fast |quick |free |some |more )?(?:money|cash|paypal money) (?:online|from home|today|here|easily|by internet|on the internet|from (?:(?:this|a|the|my) )?(?:game|site|app)|with (?:this|my|our) (?:site|app|game|link))\b"),
+        ("make|earn|making|earning|get|getting|win&money|cash", _OFFER + r"(?:make|earn|making|earning|get|getting|win) (?:real |extra |easy |fast |quick |free |some |more )?(?:money|cash|paypal money) (?:online|from home|today|here|easily|by internet|on the internet|from (?:(?:this|a|the|my) )?(?:game|site|app)|with (?:this|my|our) (?:site|app|game|link))\b"),
         ("want|wanna|like&money|cash", r"\b(?:want|wanna|like) to (?:make|earn) (?:some )?(?:easy|fast|quick|extra) (?:money|cash)\b"),
         ("free&gift|giftcard|giftcards|itunes|psn|xbox|paypal|robux|bucks|vbucks|amazon|google", r"\bfree (?:gift ?cards?|gift card codes|itunes (?:codes?|cards?|gift cards?)|psn (?:codes?|cards?)|xbox (?:codes?|live codes?)|paypal money|robux|v-?bucks|amazon (?:codes?|gift cards?)|google play (?:codes?|cards?))\b"),
         ("need&money|cash", r"\bneed (?:money|cash) ?\?"),
