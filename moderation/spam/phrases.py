@@ -27,6 +27,7 @@ _COVER = r"(?:covers?|remix(?:es)?)\b(?! (?:letter|story|page|photo|image|charge
 # "how to", "start", "and": "Make money online!", "you can make money online", not "newspapers
 # make money online".
 _OFFER = r"(?:^|[.!?:;,(] ?|\b(?:you (?:can |could |will )?|how to |start |and |in |want to |wanna ))"
+_OFFER_ES_PT = r"(?:^|[.!?:;,(] ?|\b(?:puedes |podes |pode |voce pode |como |empieza a |comienza a |comece a |y |e ))"
 _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
@@ -175,8 +176,9 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("follower|followers", r"\bfollowers? (?:please|pls|plz)\b"),
         ("check&my|our", r"\b(?:my|our) (?:\w+ ){0,2}?(?:videos?|songs?|music|channel|tracks?|covers?|raps?)\b.{0,60}?\bcheck (?:them|it) out\b"),
         ("subscribe|sub|follow&like|liked|enjoy|enjoyed", r"\bif you (?:like|liked|enjoy|enjoyed) (?:it|this|them|my \w+),? (?:please |pls |plz |then )?(?:subscribe|sub|follow)\b"),
+        ("suscribete|sigueme|inscreve|inscreva|segue&gusto|gusta|gustaron|gustan|gostou|curtiu|gostarem|curtirem", r"\bsi te (?:gusto|gusta|gustaron|gustan),? (?:suscribete|sigueme)\b|\bse (?:gostou|curtiu|gostarem|curtirem),? (?:se inscreve|inscreva-se|me segue)\b"),
         ("subscriber|subscribers|followers|likes|views&youtube|yt|instagram|insta|twitter|tiktok|twitch", r"\bif you (?:need|want) (?:more )?(?:youtube|yt|instagram|insta|twitter|tiktok|twitch) (?:subscribers?|followers|likes|views)\b"),
-        ("follow", r"\bfollow me (?:\+|@)\w"),
+        ("follow|sigueme|segue", r"\bfollow me (?:\+|@)\w|\bsigueme (?:\+|@)\w|\bme segue (?:\+|@)\w"),
         ("like|likes|thumbs&please|pls|plz", _START + r"(?:likes?|thumbs up) (?:please|pls|plz)\b"),
         ("rap|rapping|growing", r"\b(?:i|we) (?:just )?(?:rap|started rapping)\b(?! (?:my|on|at|the|his|her|their|your|our)\b)|\b(?:i'?m|im|i am) growing as an? (?:artist|musician|rapper|singer)\b"),
         ("lyrics|songs|music|beats&own", r"\b(?:i write|i make|i made|i produce|with) my own (?:lyrics|songs|music|beats)\b|\bmy own lyrics\b"),
@@ -184,7 +186,7 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
         ("new&youtube", r"\b(?:i'?m|im|i am) (?:kind of |kinda |pretty |really |fairly )?new (?:to|on) youtube\b"),
         ("sound|sounds&my|our", r"\bcheck (?:out )?(?:my|our) (?:new |newest |latest )?sounds?\b"),
         # Apologising for the spam is announcing it.
-        ("sorry|spamming|spam", r"\bsorry (?:for|about) (?:the |this |my |all the )?spam(?:ming)?\b(?! (?:of|about|from|calls?|e?mails?|texts?|filters?|folders?)\b)|\b(?:i'?m|im|i am) spamming\b|\bi know (?:this|it) (?:is|'s) spam\b"),
+        ("sorry|spamming|spam|flood", r"\bsorry (?:for|about) (?:the |this |my |all the )?spam(?:ming)?\b(?! (?:of|about|from|calls?|e?mails?|texts?|filters?|folders?)\b)|\b(?:i'?m|im|i am) spamming\b|\bi know (?:this|it) (?:is|'s) spam\b|\b(?:perdon|disculpen|disculpa|lo siento) (?:por )?(?:el |este |mi )?spam\b|\b(?:desculpa|desculpem|foi mal|perdao) (?:pelo |o |por )?(?:spam|flood)\b"),
         ("youtuber|youtubers|rapper|rappers|remixer|vlogger|beatmaker|producer|songwriter", r"\b(?:i'?m|i am|we'?re|we are|im) (?:a |an )?(?:\w+ ){0,3}?(?:youtuber|rapper|remixer|vlogger|beatmaker|music producer|singer-songwriter)\b|\b(?:new|small|upcoming|aspiring|young) (?:youtuber|rapper)s?\b"),
         ("youtube|yt|channel|chanel|upload", r"\b(?:i|we) (?:just |recently )?(?:started|made|created|opened|launched) (?:my |our |a )?(?:new |first |own )?(?:(?:youtube|yt)(?: channel| chanel)?|(?:gaming |music )?(?:channel|chanel))\b|\bi upload (?:videos|every|weekly|daily)\b|\b(?:on|to|in) our (?:youtube |new |gaming |music )?(?:channel|chanel)\b"),  # codespell:ignore
         ("video|videos|song|songs|cover|covers|track|tracks|remix|remixes|beat|beats|rap|raps", r"\b(?:video|song|cover|track|remix|beat|rap)s? i (?:just )?(?:made|recorded|produced)\b"),
@@ -206,11 +208,10 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # reader's "newspapers make money from ads" or "it is not easy money" offers nothing.
     "easy_money": (
         ("make|earn|making|earning|get|getting|win&money|cash", _OFFER + r"(?:make|earn|making|earning|get|getting|win) (?:real |extra |easy |fast |quick |free |some |more )?(?:money|cash|paypal money) (?:online|from home|today|here|easily|by internet|on the internet|from (?:(?:this|a|the|my) )?(?:game|site|app)|with (?:this|my|our) (?:site|app|game|link))\b"),
-        ("want|wanna|like&money|cash", r"\b(?:want|wanna|like) to (?:make|earn) (?:some )?(?:easy|fast|quick|extra) (?:money|cash)\b"),
+        ("want|wanna&money|cash", r"\b(?:do you|you) (?:want|wanna) (?:to )?(?:make|earn) (?:some )?(?:easy|fast|quick|extra) (?:money|cash)\b"),
         ("free&gift|giftcard|giftcards|itunes|psn|xbox|paypal|robux|bucks|vbucks|amazon|google", r"\bfree (?:gift ?cards?|gift card codes|itunes (?:codes?|cards?|gift cards?)|psn (?:codes?|cards?)|xbox (?:codes?|live codes?)|paypal money|robux|v-?bucks|amazon (?:codes?|gift cards?)|google play (?:codes?|cards?))\b"),
-        ("need&money|cash", r"\bneed (?:money|cash) ?\?"),
-        ("dinero", r"\b(?:gana|ganar|ganen|generar|genera) (?:mucho |mas |un )?dinero (?:facil|desde casa|en internet|por internet|online|rapido|extra|sin invertir|hoy)\b|\bdinero facil\b"),
-        ("dinheiro", r"\b(?:ganhe|ganhar|ganhem|fature|faturar) (?:muito |mais |um )?dinheiro (?:facil|em casa|de casa|na internet|pela internet|online|rapido|extra|sem investir|hoje)\b|\bdinheiro facil\b"),
+        ("dinero", _OFFER_ES_PT + r"(?:gana|ganar|generar|genera) (?:mucho |mas |un )?dinero (?:facil|desde casa|en internet|por internet|online|rapido|extra|sin invertir|hoy)\b"),
+        ("dinheiro", _OFFER_ES_PT + r"(?:ganhe|ganhar|fature|faturar) (?:muito |mais |um )?dinheiro (?:facil|em casa|de casa|na internet|pela internet|online|rapido|extra|sem investir|hoje)\b"),
     ),
     # Empty praise: common in link spam, but genuine readers say it too. Not evidence.
     "praise": (
