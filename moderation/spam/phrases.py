@@ -20,13 +20,15 @@ from dataclasses import dataclass
 _MONEY = r"(?:(?:us|r|c|au)?\$ ?\d[\d.,]*+ ?k?|\d[\d.,]*+ ?k? ?(?:\$|usd|dollars?|dolares|reais|euros?|usdt|btc|eth))"
 # The start of the body or of a sentence or clause: where an imperative stands.
 _START = r"(?:^|[.!?:;,(] ?)"
-_SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe|sucscribe|subscibe)"
+_SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe|sucscribe|subscibe)"  # codespell:ignore
 # A cover or remix the commenter made (not a cover letter, story or charge).
 _COVER = r"(?:covers?|remix(?:es)?)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)s?\b)"
 # Where an offer to the reader stands: the start of a sentence or clause, or after "you can",
 # "how to", "start", "and": "Make money online!", "you can make money online", not "newspapers
 # make money online".
-_OFFER = r"(?:^|[.!?:;,(] ?|\b(?:you (?:can |could |will )?|how to |start |and |in |want to |wanna ))"
+_OFFER = (
+    r"(?:^|[.!?:;,(] ?|\b(?:you (?:can |could |will )?|how to |start |and |in |want to |wanna ))"
+)
 _OFFER_ES_PT = r"(?:^|[.!?:;,(] ?|\b(?:puedes |podes |pode |voce pode |como |empieza a |comienza a |comece a |y |e ))"
 _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {

@@ -220,17 +220,16 @@ class SpamResult:
         """
         strong = any(r.evidence and r.code not in WEAK_EVIDENCE for r in self.reasons)
         if self.long:
-            decisive = any(
+            folder = self.score >= threshold and any(
                 r.evidence and r.code not in WEAK_EVIDENCE and r.code not in SHORT_ONLY
                 for r in self.reasons
             )
-            if decisive and self.score >= threshold:
-                return Verdict.SPAM
-        elif self.score >= threshold and (
-            strong or (self.evidence and self.wording_score >= self.borderline)
-        ):
-            return Verdict.SPAM
-        elif self.unscored and self.score >= self.borderline:
+        else:
+            folder = (
+                self.score >= threshold
+                and (strong or (self.evidence and self.wording_score >= self.borderline))
+            ) or (self.unscored and self.score >= self.borderline)
+        if folder:
             return Verdict.SPAM
         if strong or self.score >= self.borderline:
             return Verdict.LIKELY
