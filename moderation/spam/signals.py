@@ -150,6 +150,14 @@ def _is_range(number: str) -> bool:
     )
 
 
+def _has_digits(text: str, least: int) -> bool:
+    """Whether the text has at least `least` digits (counted by C-level scans when it can)."""
+    ascii_digits = sum(text.count(digit) for digit in "0123456789")
+    if ascii_digits >= least or text.isascii():
+        return ascii_digits >= least
+    return len(_DIGIT.findall(text)) >= least
+
+
 def capitals(text: str) -> float:
     """The share of capitals among the letters, when it is shouting (else 0)."""
     upper = len(_NOT_UPPER.sub("", text))
@@ -204,12 +212,13 @@ def extract(
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
-    # Digits inside links and addresses are no phone: take those out first, when there are any
-    # (without a link found, an "@" or a scheme, there is nothing to take out) and the body has
-    # the nine digits a phone needs.
-    if found or "@" in body or texts.has_scheme(body):
-        enough_digits = len(_DIGIT.findall(body)) >= 9
-        n_phones = phones(texts.strip_links(body)) if enough_digits else 0
+    # A phone needs nine digits. Digits inside links and addresses are no phone: take those out
+    # first, when there are any (without a link found, an "@" or a scheme, there is nothing to
+    # take out).
+    if not _has_digits(body, 9):
+        n_phones = 0
+    elif found or "@" in body or texts.has_scheme(body):
+        n_phones = phones(texts.strip_links(body))
     else:
         n_phones = phones(body)
     if n_phones:
