@@ -189,8 +189,8 @@ class SpamResult:
     reasons: tuple[Reason, ...]
     model_version: str
     borderline: float
-    # A strong signal the score cannot have counted (not a model input): a bare link to a place,
-    # self-promotion in the commenter's own words.
+    # A strong signal the score cannot have counted and that lowers the bar to the borderline
+    # (`phrases.GATE_ONLY`): self-promotion or an offer of easy money in the commenter's words.
     unscored: bool = False
     # At least LONG_WORDS words: longer than the text model has learned from.
     long: bool = False

@@ -111,9 +111,10 @@ class Signals:
     values: tuple[float, ...]  # aligned with FEATURE_NAMES
     reasons: tuple[Reason, ...]
     links: tuple[LinkFinding, ...]
-    # Self-promotion in the commenter's own words, a strong signal that is no model input: the
-    # score cannot have counted it, so the borderline is enough with it (`SpamResult.verdict`).
-    # Not a bare link: where a link leads is never enough by itself.
+    # Self-promotion or an offer of easy money in the commenter's own words (`GATE_ONLY`), a
+    # strong signal that is no model input: the score cannot have counted it, so the borderline
+    # is enough with it (`SpamResult.verdict`). Not a bare or paid link: where a link leads is
+    # never enough by itself.
     unscored: bool = False
 
     @property
