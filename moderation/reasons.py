@@ -58,6 +58,10 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
         "Little more than a link to the front page, a profile or a shop or fundraising page "
         "at {domain}, not to something to read"
     ),
+    "link.paid": N_(
+        "Links to {domain} through an address that pays whoever posts it (a pay-per-click link "
+        "or a referral code)"
+    ),
     # contacts
     "contact.email": N_("Gives an email address at {domain}"),
     "contact.phone": NP_(

@@ -161,6 +161,43 @@ STOREFRONTS = frozenset(
     }
 )  # fmt: skip
 
+# Link services that pay whoever posts a link for each click: pay-per-click shorteners and
+# "link lockers" that show ads before the destination. A reader citing a source gains nothing
+# from one; a spammer is paid per visitor (`pays_its_poster`).
+PAID_LINKS = frozenset(
+    {
+        "adf.ly", "adfly.com", "j.gs", "q.gs", "shorte.st", "sh.st", "linkbucks.com", "shhort.com",
+        "ouo.io", "ouo.press", "bc.vc", "adfoc.us", "linkvertise.com", "exe.io", "shrinkme.io",
+        "shrinkearn.com", "binbox.io", "clk.sh", "fc.lc", "za.gl", "gplinks.in", "cpmlink.net",
+    }
+)  # fmt: skip
+# A referral or affiliate code in an address: a path segment naming one ("/ref/<code>",
+# "/refer/<code>") or a query key that only referral and affiliate programmes use. "?ref=" alone
+# is a code only on a front page ("site.com/?ref=4604617"): newspapers mark where a reader came
+# from with it on article addresses ("?ref=hp").
+_REFERRAL_SEGMENT = re.compile(r"(?:^|/)(?:ref|refer|referral|referrals|affiliates?|aff)/[^/]")
+_REFERRAL_KEY = re.compile(
+    r"(?:^|&)(?:affiliate_?id|aff_?id|affid|aff|affiliate|referral|referral_?code|ref_?code|"
+    r"ref_?id|referrer_?id|invite_?code)=[^&]",
+    re.IGNORECASE,
+)
+_FRONT_PAGE_REFERRAL = re.compile(r"(?:ref|r)=[^&]", re.IGNORECASE)
+
+
+def pays_its_poster(domain: str, path: str) -> bool:
+    """Whether a link (registered domain, address after the host) pays whoever posted it.
+
+    A pay-per-click link service (`PAID_LINKS`), or an address carrying a referral or
+    affiliate code: a reader citing something gains nothing by the click; the poster does.
+    """
+    if domain in PAID_LINKS:
+        return True
+    address, _, query = path.split("#", 1)[0].partition("?")
+    if _REFERRAL_SEGMENT.search(address.lower()) or _REFERRAL_KEY.search(query):
+        return True
+    return bool(query) and not address.strip("/") and bool(_FRONT_PAGE_REFERRAL.match(query))
+
+
 # Where a link leads when it is not to something to read or watch: a site's front page, a
 # listing or a creator's page on a storefront platform, or a profile, page or channel on a social
 # or video site. A citation names an article, a post, a

@@ -20,9 +20,16 @@ from dataclasses import dataclass
 _MONEY = r"(?:(?:us|r|c|au)?\$ ?\d[\d.,]*+ ?k?|\d[\d.,]*+ ?k? ?(?:\$|usd|dollars?|dolares|reais|euros?|usdt|btc|eth))"
 # The start of the body or of a sentence or clause: where an imperative stands.
 _START = r"(?:^|[.!?:;,(] ?)"
-_SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe)"
+_SUBSCRIBE = r"(?:subscri(?:be|ble)|suscribe|subcribe|sucscribe|subscibe)"  # codespell:ignore
 # A cover or remix the commenter made (not a cover letter, story or charge).
-_COVER = r"(?:cover|remix)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)\b)"
+_COVER = r"(?:covers?|remix(?:es)?)\b(?! (?:letter|story|page|photo|image|charge|sheet|up)s?\b)"
+# Where an offer to the reader stands: the start of a sentence or clause, or after "you can",
+# "how to", "start", "and": "Make money online!", "you can make money online", not "newspapers
+# make money online".
+_OFFER = (
+    r"(?:^|[.!?:;,(] ?|\b(?:you (?:can |could |will )?|how to |start |and |in |want to |wanna ))"
+)
+_OFFER_ES_PT = r"(?:^|[.!?:;,(] ?|\b(?:puedes |podes |pode |voce pode |como |empieza a |comienza a |comece a |y |e ))"
 _PERIOD = r"(?:hour|day|week|month|business days|days|weeks|hora|dia|semana|mes)"
 PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # Fake testimonials of investment and "fund recovery" experts, crypto and forex platforms.
@@ -159,25 +166,54 @@ PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     # folder, never a model input (`GATE_ONLY`: as one it lowered YouTube leave-one-video-out
     # MCC); reported as "promotion".
     "self_promotion": (
-        ("subscribe|subscrible|suscribe|subcribe", _START + r"(?:please |plz |pls |pleas |so )?" + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b(?:please|plz|pls|pleas) " + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b" + _SUBSCRIBE + r"(?: and| &|,) (?:like|comment|share|enjoy|watch)\b|\b" + _SUBSCRIBE + r" (?:please|pls|plz)\b"),  # codespell:ignore
+        ("subscribe|subscrible|suscribe|subcribe|sucscribe|subscibe", _START + r"(?:please |plz |pls |pleas |so )?" + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b(?:please|plz|pls|pleas) " + _SUBSCRIBE + r"\b(?! to (?:the|this|that|a|an|your|his|her|their|our) (?!channel))|\b" + _SUBSCRIBE + r"(?: and| &|,) (?:like|comment|share|enjoy|watch)\b|\b" + _SUBSCRIBE + r" (?:please|pls|plz)\b"),  # codespell:ignore
         ("subscribe|subscrib|subscrible|suscribe|subcribe|sub|share", r"\b(?:like|comment|come|watch|view)(?: and| &|,)? (?:subscri(?:be|b|ble)|suscribe|subcribe|sub)\b|" + _START + r"(?:please |plz |pls )?(?:like|rate)(?: and| &|,) share\b|" + _START + r"(?:please |plz |pls )?share(?: and| &|,) (?:like|subscribe)\b|\blike ?& ?(?:share|subscribe)\b"),
         ("subscribe|sub|sub0sub|subs|subscribers", r"\b(?:subscribe|sub) (?:back|4 sub|for sub|if you|on me|to (?:me|us|my|our|him|her|his|this (?:channel|guy|girl|dude)))\b|\bsub0sub\b|\b(?:i'?ll|i will|we will|we'?ll) (?:subscribe|sub) (?:back|to you|to your)\b|\b(?:get|reach|hit|gain|to|at) \d+k? (?:subs|subscribers)\b|\b\d+k? (?:subs|subscribers) (?:please|pls|plz)\b|\bsubscribers please\b"),
         ("check|checking|chek|chack|chacking|checkout", r"\b(?:check|checking|chek|chack|chacking|checkout) out (?:my|our|mah)\b(?! (?:comment|comments|post|posts|reply|replies|answer|math|facts?|sources?|previous|last|earlier|argument|point|numbers|statement|response|history|record|links?|profile photo|spelling|grammar)\b)|\b(?:check|checking|chek|chack|chacking) (?:my|our|mah) (?:\w+ ){0,2}?(?:channel|chanel|videos?|vids?|songs?|tracks?(?! record)|playlist|music|covers?|raps?|remix|beats|album|mixtape|page|blog|vlog|podcast|site|website|stream|art|band|stuff|content|youtube|yt|soundcloud|twitch|instagram|insta)\b|\bcheck (?:them|us|him|her|it|this) out\b.{0,60}?\b(?:my|our|subscribe|channel|youtube)\b|\bcheck out (?:this|the new|the latest|these|a) (?:\w+ ){0,2}?(?:channel|chanel|song|track|remix|cover|playlist|mixtape|album|rap|beats?|lyrics|lyric video)\b|\bcheck out (?:the new|the latest) (?:\w+ ){0,2}?videos?\b|\bcheck out (?:\S+ ){1,3}?(?:channel|chanel)\b"),  # codespell:ignore
-        ("come", r"\bcome(?: and)? check (?:(?:it|this|us|me|them) )?out\b|\bcome(?: and)? (?:see|visit) (?:us|me|my|our)\b"),
+        ("come", r"\bcome(?: and)? check (?:(?:it|this|us|me|them) )?out\b|\bcome(?: and)? (?:see|visit) (?:us|me|my|our)\b|\bcome(?: and)? (?:watch|hear|listen to|check out) (?:my|our)\b"),
+        ("see|watch|hear|listen&my|our", r"\b(?:see|watch|hear|listen to) (?:my|our) (?:new |latest |first )?(?:track|song|video|vid|channel|music|mixtape|cover|rap|album|beat)s?\b"),
+        ("visit&my|our", r"\bvisit (?:my|our) (?:site|website|blog|vlog|page|channel|profile|store|shop)\b"),
+        ("please|pls|plz|help&pic|picture|photo|poster|page", r"\b(?:(?:please|pls|plz) |help (?:me |us )?(?:to )?)(?:\w+ ){0,4}?like (?:this|my|our) (?:pic|picture|photo|poster|page)\b"),
+        ("subscribe|sub&click|press|hit|smash|tap", r"\b(?:click|press|hit|smash|tap) (?:on )?(?:the |that )?(?:subscribe|sub)\b"),
+        ("follower|followers", r"\bfollowers? (?:please|pls|plz)\b"),
+        ("check&my|our", r"\b(?:my|our) (?:\w+ ){0,2}?(?:videos?|songs?|music|channel|tracks?|covers?|raps?)\b.{0,60}?\bcheck (?:them|it) out\b"),
+        ("subscribe|sub|follow&like|liked|enjoy|enjoyed", r"\bif you (?:like|liked|enjoy|enjoyed) (?:it|this|them|my \w+),? (?:please |pls |plz |then )?(?:subscribe|sub|follow)\b"),
+        ("suscribete|sigueme|inscreve|inscreva|segue&gusto|gusta|gustaron|gustan|gostou|curtiu|gostarem|curtirem", r"\bsi te (?:gusto|gusta|gustaron|gustan),? (?:suscribete|sigueme)\b|\bse (?:gostou|curtiu|gostarem|curtirem),? (?:se inscreve|inscreva-se|me segue)\b"),
+        ("subscriber|subscribers|followers|likes|views&youtube|yt|instagram|insta|twitter|tiktok|twitch", r"\bif you (?:need|want) (?:more )?(?:youtube|yt|instagram|insta|twitter|tiktok|twitch) (?:subscribers?|followers|likes|views)\b"),
+        ("follow|sigueme|segue", r"\bfollow me (?:\+|@)\w|\bsigueme (?:\+|@)\w|\bme segue (?:\+|@)\w"),
+        ("like|likes|thumbs&please|pls|plz", _START + r"(?:likes?|thumbs up) (?:please|pls|plz)\b"),
+        ("rap|rapping|growing", r"\b(?:i|we) (?:just )?(?:rap|started rapping)\b(?! (?:my|on|at|the|his|her|their|your|our)\b)|\b(?:i'?m|im|i am) growing as an? (?:artist|musician|rapper|singer)\b"),
+        ("lyrics|songs|music|beats&own", r"\b(?:i write|i make|i made|i produce|with) my own (?:lyrics|songs|music|beats)\b|\bmy own lyrics\b"),
+        ("music|video|videos|channel|song|songs|cover|covers&my|our", r"\b(?:effort|work|heart|time|soul) into (?:my|our) (?:music|videos?|channel|songs?|covers?)\b"),
+        ("new&youtube", r"\b(?:i'?m|im|i am) (?:kind of |kinda |pretty |really |fairly )?new (?:to|on) youtube\b"),
+        ("sound|sounds&my|our", r"\bcheck (?:out )?(?:my|our) (?:new |newest |latest )?sounds?\b"),
+        # Apologising for the spam is announcing it.
+        ("sorry|spamming|spam|flood", r"\bsorry (?:for|about) (?:the |this |my |all the )?spam(?:ming)?\b(?! (?:of|about|from|calls?|e?mails?|texts?|filters?|folders?)\b)|\b(?:i'?m|im|i am) spamming\b|\bi know (?:this|it) (?:is|'s) spam\b|\b(?:perdon|disculpen|disculpa|lo siento) (?:por )?(?:el |este |mi )?spam\b|\b(?:desculpa|desculpem|foi mal|perdao) (?:pelo |o |por )?(?:spam|flood)\b"),
         ("youtuber|youtubers|rapper|rappers|remixer|vlogger|beatmaker|producer|songwriter", r"\b(?:i'?m|i am|we'?re|we are|im) (?:a |an )?(?:\w+ ){0,3}?(?:youtuber|rapper|remixer|vlogger|beatmaker|music producer|singer-songwriter)\b|\b(?:new|small|upcoming|aspiring|young) (?:youtuber|rapper)s?\b"),
         ("youtube|yt|channel|chanel|upload", r"\b(?:i|we) (?:just |recently )?(?:started|made|created|opened|launched) (?:my |our |a )?(?:new |first |own )?(?:(?:youtube|yt)(?: channel| chanel)?|(?:gaming |music )?(?:channel|chanel))\b|\bi upload (?:videos|every|weekly|daily)\b|\b(?:on|to|in) our (?:youtube |new |gaming |music )?(?:channel|chanel)\b"),  # codespell:ignore
         ("video|videos|song|songs|cover|covers|track|tracks|remix|remixes|beat|beats|rap|raps", r"\b(?:video|song|cover|track|remix|beat|rap)s? i (?:just )?(?:made|recorded|produced)\b"),
         ("listen|like|view|watch|listening", r"\bgive (?:it|them|us|my \w+|our \w+|this song|this track) a (?:listen|like|view|watch)\b|\b(?:listen|listening) to (?:my|our) (?:\w+ ){0,2}?(?:song|songs|music|track|tracks|cover|covers|rap|mixtape|album|beats?|remix)\b"),
         ("video|videos|page|photo|pic|picture|song|music|channel&my|our", r"\b(?:like|shares?) (?:my|our) (?:video|videos|page|photo|pic|picture|song|music|channel)\b|\bsupport (?:my|our) (?:channel|music)\b"),
-        ("vote|donate", r"\bvote for (?:me|us)\b|\bdonate to me\b"),
+        ("vote|donate", r"\bvote for (?:me|us)\b|\bdonate (?:\w+ )?to me\b"),
         ("follow|like|f4f|l4l", r"\bfollow (?:4|for) follow\b|\blike 4 like\b|\bf4f\b|\bl4l\b"),
-        ("playlist|mixtape|remix|did|made|recorded|hice|grabe|fiz|gravei", r"\b(?:this is|here is|here'?s|check|see) my (?:new |newest |latest |own )?(?:playlist|mixtape|remix)\b|\bi (?:just )?(?:did|made|recorded) (?:a|an|my own|my first) (?:\w+ )?" + _COVER + r"|\b(?:hice|grabe) (?:un|una|mi|mi primer) (?:\w+ )?" + _COVER + r"|\b(?:fiz|gravei) (?:um|uma|meu|meu primeiro) (?:\w+ )?" + _COVER),
+        ("playlist|mixtape|remix|did|made|recorded|hice|grabe|fiz|gravei", r"\b(?:this is|here is|here'?s|check|see) my (?:new |newest |latest |own )?(?:playlist|mixtape|remix)\b|\b(?:i|we) (?:just )?(?:did|made|recorded) (?:a|an|some|my own|my first|our own|our first) (?:\w+ )?" + _COVER + r"|\b(?:hice|grabe) (?:un|una|mi|mi primer) (?:\w+ )?" + _COVER + r"|\b(?:fiz|gravei) (?:um|uma|meu|meu primeiro) (?:\w+ )?" + _COVER),
         ("sigo", r"\b(?:te |les |los |vos )?sigo de (?:vuelta|volta)\b|\b(?:sigueme|siganme|siguenme|segueme|sigue|siga|sigam|segue) (?:(?:y|e) (?:te|les|los|vos)|(?:que|q) (?:eu |te |les |los |vos )?(?:te )?) ?sigo\b"),
         ("twitter|facebook|instagram|insta|ig|twitch|soundcloud|youtube|tumblr|tiktok|snapchat|vine|kik", r"\b(?:follow|visit|add) (?:me|us|my page|our page) (?:on|at|in) (?:twitter|facebook|instagram|insta|ig|twitch|soundcloud|youtube|tumblr|tiktok|snapchat|vine|kik)\b|\b(?:sigueme|siganme|siguenme) (?:en|por) (?:twitter|facebook|instagram|insta|ig|twitch|youtube|tiktok)\b"),
         ("canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap&mi|mis|nuestro|nuestra|nuestros&suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|invito|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren", r"\b(?:suscribanse|suscribirse|subscribirse|suscribete|subscribete|suscribase|los invito a|les invito a|te invito a|pasen|pasense|pasate|vean|escuchen|escucha|chequen|checa|apoyen|visiten|miren) (?:\w+ ){0,3}?(?:a |en |por )?(?:mi|mis|nuestro|nuestra|nuestros) (?:nuevo |nueva |humilde |pequeno )?(?:canal|video|videos|cancion|canciones|musica|pagina|perfil|blog|cover|covers|disco|album|rap)\b"),
         ("denle", r"\bdenle (?:like|me gusta|manito) a (?:mi|mis|este comentario)\b"),
         ("canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap&meu|minha|nosso|nossa|meus|minhas&inscreve|inscrevam|inscreva|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|olhada|apoiem|visitem", r"\b(?:se inscreve|se inscrevam|inscrevam-se|inscreva-se|inscrevam se|inscreva se|confiram|confira|conhecam|conheca|vejam|escutem|oucam|passa|passem|deem uma olhada|da uma olhada|apoiem|visitem) (?:\w+ ){0,3}?(?:no |o |a |na |ao |pelo )?(?:meu|minha|nosso|nossa|meus|minhas) (?:novo |nova |humilde |pequeno )?(?:canal|video|videos|musica|musicas|som|clipe|cover|covers|pagina|perfil|blog|rap)\b"),  # codespell:ignore
         ("segue|sigam|siga|deixa|deixem|deixe", r"\bme (?:segue|sigam|siga)(?: ai| la| ha)? (?:(?:no|na|em|pelo|pela) (?:insta|instagram|twitter|tiktok|face|facebook|youtube|canal|twitch|ig)\b|https?:)|\b(?:deixa|deixem|deixe) (?:o |seu |um |aquele )?(?:like|gostei|joinha)\b"),
+    ),
+    # Money offered to readers for a click, a sign-up or a game: "make money online", "get money
+    # here", free gift cards. Evidence for the spam folder, never a model input (`GATE_ONLY`, as
+    # self-promotion; the scored "job" family keeps its own patterns); reported as "job". A
+    # reader's "newspapers make money from ads" or "it is not easy money" offers nothing.
+    "easy_money": (
+        ("make|earn|making|earning|get|getting|win&money|cash", _OFFER + r"(?:make|earn|making|earning|get|getting|win) (?:real |extra |easy |fast |quick |free |some |more )?(?:money|cash|paypal money) (?:online|from home|today|here|easily|by internet|on the internet|from (?:(?:this|a|the|my) )?(?:game|site|app)|with (?:this|my|our) (?:site|app|game|link))\b"),
+        ("want|wanna&money|cash", r"\b(?:do you|you) (?:want|wanna) (?:to )?(?:make|earn) (?:some )?(?:easy|fast|quick|extra) (?:money|cash)\b"),
+        ("free&gift|giftcard|giftcards|itunes|psn|xbox|paypal|robux|bucks|vbucks|amazon|google", r"\bfree (?:gift ?cards?|gift card codes|itunes (?:codes?|cards?|gift cards?)|psn (?:codes?|cards?)|xbox (?:codes?|live codes?)|paypal money|robux|v-?bucks|amazon (?:codes?|gift cards?)|google play (?:codes?|cards?))\b"),
+        ("dinero", _OFFER_ES_PT + r"(?:gana|ganar|generar|genera) (?:mucho |mas |un )?dinero (?:facil|desde casa|en internet|por internet|online|rapido|extra|sin invertir|hoy)\b"),
+        ("dinheiro", _OFFER_ES_PT + r"(?:ganhe|ganhar|fature|faturar) (?:muito |mais |um )?dinheiro (?:facil|em casa|de casa|na internet|pela internet|online|rapido|extra|sem investir|hoje)\b"),
     ),
     # Empty praise: common in link spam, but genuine readers say it too. Not evidence.
     "praise": (
@@ -227,8 +263,8 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 NOT_EVIDENCE = frozenset({"praise"})
 # Families that count towards the spam folder but are not model inputs, and the family each is
 # reported as.
-GATE_ONLY = frozenset({"self_promotion"})
-REPORTED_AS = {"self_promotion": "promotion"}
+GATE_ONLY = frozenset({"self_promotion", "easy_money"})
+REPORTED_AS = {"self_promotion": "promotion", "easy_money": "job"}
 MODEL_FAMILIES = tuple(family for family in PHRASES if family not in GATE_ONLY)
 
 

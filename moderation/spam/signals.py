@@ -19,6 +19,7 @@ from moderation.spam.destinations import (
     Destination,
     Destinations,
     is_a_place,
+    pays_its_poster,
     registered_domain,
 )
 from moderation.spam.phrases import GATE_ONLY, MODEL_FAMILIES, NOT_EVIDENCE, REPORTED_AS, phrases
@@ -110,9 +111,10 @@ class Signals:
     values: tuple[float, ...]  # aligned with FEATURE_NAMES
     reasons: tuple[Reason, ...]
     links: tuple[LinkFinding, ...]
-    # Self-promotion in the commenter's own words, a strong signal that is no model input: the
-    # score cannot have counted it, so the borderline is enough with it (`SpamResult.verdict`).
-    # Not a bare link: where a link leads is never enough by itself.
+    # Self-promotion or an offer of easy money in the commenter's own words (`GATE_ONLY`), a
+    # strong signal that is no model input: the score cannot have counted it, so the borderline
+    # is enough with it (`SpamResult.verdict`). Not a bare or paid link: where a link leads is
+    # never enough by itself.
     unscored: bool = False
 
     @property
@@ -149,6 +151,14 @@ def _is_range(number: str) -> bool:
     )
 
 
+def _has_digits(text: str, least: int) -> bool:
+    """Whether the text has at least `least` digits (counted by C-level scans when it can)."""
+    ascii_digits = sum(text.count(digit) for digit in "0123456789")
+    if ascii_digits >= least or text.isascii():
+        return ascii_digits >= least
+    return len(_DIGIT.findall(text)) >= least
+
+
 def capitals(text: str) -> float:
     """The share of capitals among the letters, when it is shouting (else 0)."""
     upper = len(_NOT_UPPER.sub("", text))
@@ -181,16 +191,21 @@ def extract(
 
     found: dict[str, Destination] = {}
     places: dict[str, None] = {}  # domains linked at a front page or profile
+    paid: dict[str, None] = {}  # domains linked through an address that pays its poster
     for link in texts.links(body):
         domain, destination = registered_domain(link.host), judge.judge(link.host)
         found.setdefault(domain, destination)
         if destination in _PLACES and is_a_place(destination, link.path, domain):
             places.setdefault(domain)
+        if destination not in _NEVER_PAID and pays_its_poster(domain, link.path):
+            paid.setdefault(domain)
     for domain, destination in found.items():
         evidence = _is_evidence(destination)
         reasons.append(Reason(f"link.{destination.value}", {"domain": domain}, evidence=evidence))
     if places and _few_words(texts.strip_links(texts.plain(body)), BARE_LINK_WORDS):
         reasons.append(Reason("link.bare", {"domain": next(iter(places))}, evidence=True))
+    if paid:
+        reasons.append(Reason("link.paid", {"domain": next(iter(paid))}, evidence=True))
     emails = texts.emails(body)
     for domain in dict.fromkeys(emails):
         evidence = _is_evidence(judge.judge(domain))
@@ -198,12 +213,13 @@ def extract(
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
-    # Digits inside links and addresses are no phone: take those out first, when there are any
-    # (without a link found, an "@" or a scheme, there is nothing to take out) and the body has
-    # the nine digits a phone needs.
-    if found or "@" in body or texts.has_scheme(body):
-        enough_digits = len(_DIGIT.findall(body)) >= 9
-        n_phones = phones(texts.strip_links(body)) if enough_digits else 0
+    # A phone needs nine digits. Digits inside links and addresses are no phone: take those out
+    # first, when there are any (without a link found, an "@" or a scheme, there is nothing to
+    # take out).
+    if not _has_digits(body, 9):
+        n_phones = 0
+    elif found or "@" in body or texts.has_scheme(body):
+        n_phones = phones(texts.strip_links(body))
     else:
         n_phones = phones(body)
     if n_phones:
@@ -245,6 +261,8 @@ def extract(
     return Signals(values=values, reasons=tuple(reasons), links=links, unscored=unscored)
 
 
+# A reference site or one the site's moderators approved is cited whatever its address says.
+_NEVER_PAID = frozenset({Destination.REFERENCE, Destination.LEARNED_GENUINE})
 # Destinations whose address tells a citation from an invitation (a reference site is cited
 # whatever the address; a shortener or messaging link is evidence anyway).
 _PLACES = frozenset(

@@ -436,6 +436,20 @@ def test_phrase_families_in_three_languages(family: str, body: str) -> None:
         "Sígueme que te sigo, y a todos los que comenten",
         "Fiz um cover dessa música, me segue que eu sigo",
         "Sigo de volta todo mundo que curtir",
+        "Come and watch my video, it is called the zombie movie part 1",
+        "Nice song. See my new track.",
+        "Care to visit my blog? I have the tiger collection too",
+        "We did some covers! Please just take a second and watch them",
+        "Help me click on the subscribe button, thank you",
+        "My videos are half way decent, check them out if you want.",
+        "If you like it, subscribe, if not, no problem",
+        "If you need YouTube subscribers mail me on fb",
+        "Hey y'all, follow me @someone_example",
+        "I'm getting popular fast because I rap with meaning",
+        "Sorry for the spam, but please check out my music",
+        "Perdón por el spam, pero si te gustó, suscríbete",
+        "Sígueme @mi_canal_ejemplo",
+        "Desculpa o spam, se gostou, se inscreve",
     ],
 )
 def test_self_promotion_in_three_languages(body: str) -> None:
@@ -463,11 +477,134 @@ def test_self_promotion_in_three_languages(body: str) -> None:
         "I did a cover story on this council in 2019 and nothing has changed.",
         "Hice un informe para el ayuntamiento; la policía sigue y sigo sin respuesta.",
         "Ele me segue e sigo trabalhando mesmo assim; fiz uma capa nova para o relatório.",
+        "Check out Neil Young's song Ohio, written about Kent State: the guard fired on students.",
+        "I rap my knuckles on the table every time the minister says growth.",
+        "Sorry for the spam of numbers, but the budget grew 4% while schools got 1%.",
+        "If you want followers, write something worth reading instead of shouting.",
+        "Visit the ministry's site and see the new figures for yourself.",
+        "Si te gusta la ley, léela entera antes de opinar.",
+        "Se gostou do texto, leia também o relatório do tribunal.",
     ],
 )
 def test_readers_are_not_self_promotion(body: str) -> None:
     found = families(body)
     assert not set(found) - phrases.NOT_EVIDENCE, found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Make money online from home, start today",
+        "You can make money online with this site, I did",
+        "Download and make money today",
+        "Do you want to make some easy money? Check out my page",
+        "Get free gift cards and PayPal money!",
+        "Gana dinero desde casa con tu celular",
+        "Puedes ganar dinero extra sin invertir nada",
+        "Ganhe dinheiro em casa pelo celular",
+        "Você pode ganhar dinheiro na internet, é fácil",
+    ],
+)
+def test_easy_money_offers_in_three_languages(body: str) -> None:
+    assert "easy_money" in families(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Newspapers make money online from ads, not from subscriptions.",
+        "Politicians who want to make easy money end up in court.",
+        "Need money? Ask the taxpayers, says the minister.",
+        "It is not easy money: contractors wait months for the council to pay.",
+        "La cultura del dinero fácil destrozó el barrio.",
+        "El gobierno quiere ganar dinero fácil con multas.",
+        "Os jornais ganham dinheiro na internet com anúncios.",
+        "O governo quer ganhar dinheiro fácil com multas de trânsito.",
+    ],
+)
+def test_readers_talking_about_money_are_not_offered_it(body: str) -> None:
+    assert "easy_money" not in families(body)
+
+
+def test_easy_money_is_reported_as_a_job_offer_and_is_no_model_input(model: SpamModel) -> None:
+    assert "phrase.easy_money" not in signals.FEATURE_NAMES
+    result = model.score("Gana dinero desde casa, te explico todo")
+    job = [r for r in result.reasons if r.code == "phrase.job"]
+    assert len(job) == 1 and job[0].evidence and result.unscored
+
+
+@pytest.mark.parametrize(
+    ("domain", "path", "paid"),
+    [
+        ("shhort.com", "a?r=HuPwEH5ab", True),  # a pay-per-click shortener
+        ("adf.ly", "1a2b3c", True),
+        ("swagbucks-example.com", "refer/someone", True),  # a referral code in the path
+        ("paid-example.com", "ref/tomuciux99", True),
+        ("forex-example.com", "partners/aw.aspx?Task=JoinT2&AffiliateID=9107", True),
+        ("game-example.com", "?ref=4604617", True),  # a referral code on a front page
+        ("news-example.com", "politics/2024/budget.html?ref=hp", False),  # where a reader came from
+        ("amazon.com", "dp/B00MPPQHRI/ref=sr_1_7?s=books", False),
+        ("news-example.com", "politics/refugees/2024", False),
+        ("news-example.com", "", False),
+    ],
+)
+def test_links_that_pay_their_poster(domain: str, path: str, paid: bool) -> None:
+    assert destinations.pays_its_poster(domain, path) is paid
+
+
+def test_a_link_that_pays_its_poster_is_strong_evidence(model: SpamModel) -> None:
+    result = model.score("Free iTunes codes: http://shhort.com/a?r=x6j4gbrne")
+    paid = [r for r in result.reasons if r.code == "link.paid"]
+    assert paid and paid[0].evidence and dict(paid[0].params) == {"domain": "shhort.com"}
+    # A reference site is cited, whatever its address says.
+    cited = model.score("The law is here: https://www.boe.es/buscar/act.php?ref=BOE-A-2013-12887")
+    assert "link.paid" not in {r.code for r in cited.reasons}
+
+
+def test_a_long_comment_needs_more_than_advertising_words_for_the_folder() -> None:
+    def result(*codes: str, long: bool = True) -> SpamResult:
+        reasons = tuple(Reason(code, evidence=True) for code in codes)
+        return SpamResult(0.99, 0.95, reasons, "v", 0.5, long=long)
+
+    # A long comment reaching the folder only by a "click here", or by where its links and
+    # contacts lead on a wording the model extrapolates, waits as likely spam.
+    for codes in (
+        ("phrase.promotion",),
+        ("link.unknown", "contact.email", "contact.phone"),
+        ("link.unknown", "contact.phone", "phrase.promotion", "phrase.engagement_bait"),
+    ):
+        assert result(*codes).verdict(0.85) is Verdict.LIKELY
+        assert result(*codes, long=False).verdict(0.85) is Verdict.SPAM
+    # A scam solicitation, a paid link, a disguise or the site's own knowledge still decide.
+    decisive = ("phrase.job", "phrase.contact", "link.paid", "letters.disguised", "context.repeat")
+    for code in decisive:
+        assert result(code).verdict(0.85) is Verdict.SPAM
+    assert SpamResult(0.6, 0.6, (), "v", 0.5, unscored=True, long=True).verdict(0.85) is (
+        Verdict.LIKELY
+    )
+
+
+def test_a_long_argued_comment_with_a_call_to_action_is_not_hidden(model: SpamModel) -> None:
+    notice = (
+        "The council approved the rezoning on Tuesday without the consultation it promised, and "
+        "the residents' association has filed a complaint with the ombudsman. "
+    )
+    body = " ".join([ANGRY, notice] * 9) + (
+        " Click here to read the complaint: https://residents-example.org/complaint, or call us "
+        "on 0161 496 0871 and write to info@residents-example.org."
+    )
+    result = model.score(body)
+    assert result.long and {"phrase.promotion", "link.unknown", "contact.phone"} <= {
+        r.code for r in result.reasons
+    }
+    assert result.verdict(model.threshold) is not Verdict.SPAM
+    # The same length with a job offered by chat still goes to the folder.
+    scam = " ".join([ANGRY, notice] * 9) + (
+        " Work from home and earn $300 a day, no experience needed. Contact me on WhatsApp "
+        "+44 7700 900123 or https://t.me/earn_example"
+    )
+    found = model.score(scam)
+    assert found.long and found.verdict(model.threshold) is Verdict.SPAM
 
 
 def test_patterns_that_need_two_words_run_only_when_both_are_there() -> None:
@@ -485,7 +622,8 @@ def test_patterns_that_need_two_words_run_only_when_both_are_there() -> None:
         ("Hey guys I'm a small youtuber, check out my covers and subscribe!", True),
         ("Los invito a suscribirse a mi canal, subo videos cada semana", True),
         ("Se inscreve no meu canal, tem vídeo novo toda semana", True),
-        ("Visit my website for cheap replica watches", False),  # a model input: scored
+        ("Cheap replica watches, 50% off this week only", False),  # a model input: scored
+        ("Visit my website for cheap replica watches", True),  # the commenter's own: not scored
         ("www.my-shop-example.xyz/", False),  # a bare link: where it leads is not enough
     ],
 )
