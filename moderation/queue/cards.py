@@ -15,9 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
+from jinja2.filters import do_truncate
 from jinja2.utils import url_quote
 from markupsafe import Markup, escape
 
@@ -84,6 +85,7 @@ class CardPage:
     ban_url: str  # the id is appended
     reason_text: Callable[[Mapping[str, Any]], str]
     language_name: Callable[[str], str]
+    excerpt: Callable[[str], str]  # a parent's first lines: Jinja's `truncate`, 280 characters
     fmt: Formats
 
 
@@ -137,7 +139,7 @@ def render_card(c: Card, page: CardPage, filter_url: Sequence[str]) -> tuple[str
         parts.append(
             f'    <blockquote class="parent" cite="#item-{parent.id}">\n'
             f'      <p class="meta">{said}</p>\n'
-            f"      <p>{escape(_excerpt(parent.body))}</p>\n    </blockquote>\n"
+            f"      <p>{escape(page.excerpt(parent.body))}</p>\n    </blockquote>\n"
         )
     elif c.parent_id is not None:
         parts.append(f'    <p class="meta">{words["reply_to"] % {"id": c.parent_id}}</p>\n')
@@ -204,14 +206,6 @@ def render_card(c: Card, page: CardPage, filter_url: Sequence[str]) -> tuple[str
     return head, "".join(parts)
 
 
-def _excerpt(text: str, length: int = 280) -> str:
-    """The first `length` characters of `text`, cut at a space and marked "..." when cut (as
-    Jinja's `truncate`, with its five characters of leeway)."""
-    if len(text) <= length + 5:
-        return text
-    return text[: length - 3].rsplit(" ", 1)[0] + "..."
-
-
 def card_renderer(
     folder: str, moderator: Moderator, statuses: Mapping[CommentStatus, str]
 ) -> Callable[[Card, Sequence[str]], Markup]:
@@ -236,6 +230,7 @@ def card_renderer(
         ban_url=escape(url_for("admin.ban_author", comment_id=1)[:-1]),
         reason_text=reason_words(),
         language_name=functools.cache(language_name),
+        excerpt=functools.partial(do_truncate, current_app.jinja_env, length=280),
         fmt=formats(),
     )
 
