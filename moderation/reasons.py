@@ -62,6 +62,11 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
         "Links to {domain} through an address that pays whoever posts it (a pay-per-click link "
         "or a referral code)"
     ),
+    "link.piracy": N_("Links to {domain}, a source of pirated copies (torrents, pirate streaming)"),
+    "link.repeated": N_("Repeats the same link to {domain} three times or more"),
+    "link.spaced": N_(
+        "Writes a web address broken up with spaces (“{address}”) so filters miss it"
+    ),
     # contacts
     "contact.email": N_("Gives an email address at {domain}"),
     "contact.phone": NP_(

@@ -169,6 +169,8 @@ PAID_LINKS = frozenset(
         "adf.ly", "adfly.com", "j.gs", "q.gs", "shorte.st", "sh.st", "linkbucks.com", "shhort.com",
         "ouo.io", "ouo.press", "bc.vc", "adfoc.us", "linkvertise.com", "exe.io", "shrinkme.io",
         "shrinkearn.com", "binbox.io", "clk.sh", "fc.lc", "za.gl", "gplinks.in", "cpmlink.net",
+        # ad networks' click addresses: each visit is charged to an advertiser
+        "googleadservices.com", "doubleclick.net",  # codespell:ignore
     }
 )  # fmt: skip
 # A referral or affiliate code in an address: a path segment naming one ("/ref/<code>",
@@ -182,6 +184,29 @@ _REFERRAL_KEY = re.compile(
     re.IGNORECASE,
 )
 _FRONT_PAGE_REFERRAL = re.compile(r"(?:ref|r)=[^&]", re.IGNORECASE)
+
+
+# Torrent indexes and streaming sites for pirated films, series, music and software, named by the
+# label before their TLD: they move from one TLD to the next ("thepiratebay.se", ".org", ".sx").
+# A reader citing a source does not send others to a pirated copy, and a site that publishes
+# the link answers for it.
+PIRACY_LABELS = frozenset(
+    {
+        "thepiratebay", "piratebay", "1337x", "rarbg", "yts", "kickasstorrents", "katcr",
+        "torrentz2", "limetorrents", "torrentgalaxy", "nyaa", "eztv", "torlock", "magnetdl",
+        "zooqle", "123movies", "fmovies", "putlocker", "gomovies", "soap2day", "solarmovie",
+        "yesmovies", "primewire", "cuevana", "pelisplus", "repelis", "megafilmeshd",
+    }
+)  # fmt: skip
+
+
+def is_piracy(host: str, path: str) -> bool:
+    """Whether a link (host, address after the host) leads to a pirated copy: a torrent index
+    or pirate streaming site (`PIRACY_LABELS`), or a .torrent file."""
+    labels = host.split(".")
+    if any(label in PIRACY_LABELS for label in labels[:-1]):
+        return True
+    return path.split("?", 1)[0].lower().endswith(".torrent")
 
 
 def pays_its_poster(domain: str, path: str) -> bool:
@@ -207,6 +232,10 @@ _PROFILE = re.compile(
     r"(?:@[^/]+|(?:user|channel|c|pages|people|groups)/[^/]+(?:/\d+)?|profile\.php|[^/.]+)"
 )
 _CHANNEL = re.compile(r"(?:@[^/]+|(?:user|channel|c)/[^/]+)(?:/(?:videos|featured|about))?")
+# A member's page on any site: "site.com/user/<name>", "/u/<name>", "/@<name>", "/perfil/<name>".
+_MEMBER = re.compile(
+    r"(?:@[^/]+|(?:users?|u|members?|accounts?|profiles?|perfil|perfiles|usuarios?)/[^/]+)"
+)
 # First address segments on social sites that are a post or a feature, not a profile.
 _NOT_PROFILE = re.compile(
     r"watch|status(?:es)?|posts?|p|reels?|shorts|hashtag|search|explore|share|sharer|embed|"
@@ -218,13 +247,16 @@ def is_a_place(destination: Destination, path: str, domain: str = "") -> bool:
     """Whether a link (its address after the host) leads to a place rather than a document.
 
     A place is a site's front page, any address on a storefront platform (`domain`, registered,
-    in `STOREFRONTS`), or a profile, page or channel on a social or video site. Any other deeper
-    address (an article, a post, a video, a file) is something to read or watch.
+    in `STOREFRONTS`), a member's page on any site, or a profile, page or channel on a social or
+    video site. Any other deeper address (an article, a post, a video, a file) is something to
+    read or watch.
     """
     path = path.split("#", 1)[0].split("?", 1)[0].strip("/").lower()
     if _FRONT_PAGE.fullmatch(path):
         return True
-    if domain in STOREFRONTS and destination in (Destination.UNKNOWN, Destination.COMMERCIAL):
+    if destination in (Destination.UNKNOWN, Destination.COMMERCIAL) and (
+        domain in STOREFRONTS or _MEMBER.fullmatch(path)
+    ):
         return True
     if destination is Destination.VIDEO:
         return bool(_CHANNEL.fullmatch(path))

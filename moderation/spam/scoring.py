@@ -190,7 +190,8 @@ class SpamResult:
     model_version: str
     borderline: float
     # A strong signal the score cannot have counted and that lowers the bar to the borderline
-    # (`phrases.GATE_ONLY`): self-promotion or an offer of easy money in the commenter's words.
+    # (`Signals.unscored`): self-promotion or an offer of easy money in the commenter's words,
+    # or an address broken up with spaces.
     unscored: bool = False
     # At least LONG_WORDS words: longer than the text model has learned from.
     long: bool = False
@@ -207,8 +208,9 @@ class SpamResult:
         signals are weak ones (where a link or a contact leads), the wording must be suspicious
         in itself: without what they added, the score must still reach the borderline, so a
         reader citing a source, a group or a helpline is never hidden for it. Self-promotion in
-        the commenter's own words is no model input (`unscored`): the score cannot have counted
-        it, so with it the borderline is enough for the folder. Any other comment
+        the commenter's own words, or an address broken up with spaces, is no model input
+        (`unscored`): the score cannot have counted it, so with it the borderline is enough for
+        the folder. Any other comment
         the model finds more likely spam than not (the borderline, 0.5), or that shows a strong
         signal (a solicitation, a bare link to a place, a disguise), waits in the queue marked
         likely spam: a moderator decides.

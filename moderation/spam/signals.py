@@ -19,6 +19,7 @@ from moderation.spam.destinations import (
     Destination,
     Destinations,
     is_a_place,
+    is_piracy,
     pays_its_poster,
     registered_domain,
 )
@@ -42,6 +43,18 @@ _MESSAGING_APPS = frozenset(
 # HTML or BBCode links: a comment box takes plain text and markdown; pasted anchors with
 # keyword text are what link-building tools post.
 _ANCHOR = re.compile(r"<a\s[^<>]{0,300}href|\[url=", re.IGNORECASE)
+# A web address broken up around its dot so link filters miss it: "site . com/page" (a sentence
+# never puts a space before its full stop), or "site. com/page" with an instruction to join it
+# ("delete the spaces"; without one, "fui. com/sem" is Portuguese). A reader citing something
+# writes the address whole.
+_SPACED_ADDRESS = re.compile(
+    r"(?<!\w)[a-z0-9][a-z0-9\-]{0,62}+( *+)\. *+([a-z]{2,6})/\w", re.IGNORECASE
+)
+_JOIN_SPACES = re.compile(
+    r"\b(?:delete|remove|take out|join)(?: the)? spaces\b"
+    r"|\b(?:quita|quite|quitar|borra|borre|borrar|elimina|elimine|junta|junte)(?: los)? espacios\b"
+    r"|\b(?:tira|tire|tirar|remova|remover|apaga|apague|junta|junte)(?: os)? espacos\b"
+)
 _REPEAT = re.compile(r"(.)\1{3,}+", re.DOTALL)
 _MONEY_SIGN = re.compile(
     r"\$ ?\d|\d ?k? ?(?:\$|€|£|usd|dollars?|dolares|reais|euros?|usdt|btc|eth)\b"
@@ -55,6 +68,9 @@ SHOUTING = 0.6
 # comment is there to send readers away. About one sentence.
 BARE_LINK_WORDS = 12
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# The same address this many times in one comment: a citation is given once (or twice, as a
+# markdown link that shows its own address); repeating it is asking for the click.
+REPEATED_LINK = 3
 # Disguised words needed before the disguise counts as evidence: one may be an accident.
 DISGUISE_MIN_WORDS = 2
 STYLED_MIN_LETTERS = 4
@@ -111,10 +127,11 @@ class Signals:
     values: tuple[float, ...]  # aligned with FEATURE_NAMES
     reasons: tuple[Reason, ...]
     links: tuple[LinkFinding, ...]
-    # Self-promotion or an offer of easy money in the commenter's own words (`GATE_ONLY`), a
-    # strong signal that is no model input: the score cannot have counted it, so the borderline
-    # is enough with it (`SpamResult.verdict`). Not a bare or paid link: where a link leads is
-    # never enough by itself.
+    # Self-promotion or an offer of easy money in the commenter's own words (`GATE_ONLY`), or an
+    # address broken up with spaces (which the model does not read as a link): a strong signal
+    # that is no model input, so the score cannot have counted it and the borderline is enough
+    # with it (`SpamResult.verdict`). Not a bare or paid link: where a link leads is never
+    # enough by itself.
     unscored: bool = False
 
     @property
@@ -192,13 +209,19 @@ def extract(
     found: dict[str, Destination] = {}
     places: dict[str, None] = {}  # domains linked at a front page or profile
     paid: dict[str, None] = {}  # domains linked through an address that pays its poster
+    pirated: dict[str, None] = {}  # domains linked for a pirated copy
+    addresses: dict[texts.Link, int] = {}
     for link in texts.links(body):
+        addresses[link] = addresses.get(link, 0) + 1
         domain, destination = registered_domain(link.host), judge.judge(link.host)
         found.setdefault(domain, destination)
         if destination in _PLACES and is_a_place(destination, link.path, domain):
             places.setdefault(domain)
-        if destination not in _NEVER_PAID and pays_its_poster(domain, link.path):
-            paid.setdefault(domain)
+        if destination not in _NEVER_PAID:
+            if pays_its_poster(domain, link.path):
+                paid.setdefault(domain)
+            if is_piracy(link.host, link.path):
+                pirated.setdefault(domain)
     for domain, destination in found.items():
         evidence = _is_evidence(destination)
         reasons.append(Reason(f"link.{destination.value}", {"domain": domain}, evidence=evidence))
@@ -206,10 +229,19 @@ def extract(
         reasons.append(Reason("link.bare", {"domain": next(iter(places))}, evidence=True))
     if paid:
         reasons.append(Reason("link.paid", {"domain": next(iter(paid))}, evidence=True))
+    if pirated:
+        reasons.append(Reason("link.piracy", {"domain": next(iter(pirated))}, evidence=True))
+    repeated = max(addresses.items(), key=lambda item: item[1], default=None)
+    if repeated and repeated[1] >= REPEATED_LINK:
+        domain = registered_domain(repeated[0].host)
+        reasons.append(Reason("link.repeated", {"domain": domain}, evidence=True))
     emails = texts.emails(body)
     for domain in dict.fromkeys(emails):
         evidence = _is_evidence(judge.judge(domain))
         reasons.append(Reason("contact.email", {"domain": domain}, evidence=evidence))
+    spaced = _spaced_address(body, folded)
+    if spaced:
+        reasons.append(Reason("link.spaced", {"address": spaced}, evidence=True))
     anchor = ("<a" in body or "[url" in body.lower()) and bool(_ANCHOR.search(body))
     if anchor:
         reasons.append(Reason("link.anchor", evidence=True))
@@ -257,7 +289,7 @@ def extract(
         *phrase_values,
     )
     links = tuple(LinkFinding(domain, destination) for domain, destination in found.items())
-    unscored = not GATE_ONLY.isdisjoint(matches)
+    unscored = bool(spaced) or not GATE_ONLY.isdisjoint(matches)
     return Signals(values=values, reasons=tuple(reasons), links=links, unscored=unscored)
 
 
@@ -268,6 +300,23 @@ _NEVER_PAID = frozenset({Destination.REFERENCE, Destination.LEARNED_GENUINE})
 _PLACES = frozenset(
     {Destination.UNKNOWN, Destination.COMMERCIAL, Destination.SOCIAL, Destination.VIDEO}
 )
+
+
+def _spaced_address(body: str, folded: str) -> str:
+    """The first web address written with spaces around the dot before its TLD, else ""."""
+    if "/" not in body or (". " not in body and " ." not in body):
+        return ""
+    joined = None  # whether the body asks to join the spaces, looked up once if needed
+    for match in _SPACED_ADDRESS.finditer(body):
+        if match.group(2).lower() not in texts.TLDS:
+            continue
+        if not match.group(1):
+            if joined is None:
+                joined = bool(_JOIN_SPACES.search(folded))
+            if not joined:
+                continue
+        return " ".join(match.group(0)[:-2].split())
+    return ""
 
 
 def _few_words(text: str, most: int) -> bool:

@@ -286,6 +286,11 @@ def test_every_address_on_a_storefront_is_a_place() -> None:
     assert destinations.is_a_place(Destination.UNKNOWN, "itm/131275322914?x=1", "ebay.com")
     assert destinations.is_a_place(Destination.UNKNOWN, "f/help-example", "gofundme.com")
     assert not destinations.is_a_place(Destination.UNKNOWN, "news/2024/budget", "example.com")
+    # A member's page on any site is a place too; a guide about users is something to read.
+    for path in ("user/d4aaacwk", "account/389088-someone/", "@someone", "perfil/alguien"):
+        assert destinations.is_a_place(Destination.UNKNOWN, path, "example.com")
+    assert not destinations.is_a_place(Destination.UNKNOWN, "user/guide/2024", "example.com")
+    assert not destinations.is_a_place(Destination.UNKNOWN, "users-guide", "example.com")
     # A storefront the site's moderators approved is theirs to judge, not a place to go.
     assert not destinations.is_a_place(Destination.LEARNED_GENUINE, "f/x", "gofundme.com")
 
@@ -542,6 +547,7 @@ def test_easy_money_is_reported_as_a_job_offer_and_is_no_model_input(model: Spam
         ("paid-example.com", "ref/tomuciux99", True),
         ("forex-example.com", "partners/aw.aspx?Task=JoinT2&AffiliateID=9107", True),
         ("game-example.com", "?ref=4604617", True),  # a referral code on a front page
+        ("googleadservices.com", "pagead/aclk?sa=L&ai=CSyOEB1", True),  # an ad's click address
         ("news-example.com", "politics/2024/budget.html?ref=hp", False),  # where a reader came from
         ("amazon.com", "dp/B00MPPQHRI/ref=sr_1_7?s=books", False),
         ("news-example.com", "politics/refugees/2024", False),
@@ -559,6 +565,61 @@ def test_a_link_that_pays_its_poster_is_strong_evidence(model: SpamModel) -> Non
     # A reference site is cited, whatever its address says.
     cited = model.score("The law is here: https://www.boe.es/buscar/act.php?ref=BOE-A-2013-12887")
     assert "link.paid" not in {r.code for r in cited.reasons}
+
+
+@pytest.mark.parametrize(
+    ("body", "pirated"),
+    [
+        ("http://thepiratebay.se/torrent/10626835/Some.Film.2014.DVDSCR", True),
+        ("Full film here https://1337x.to/torrent/123/some-film/", True),
+        ("Descarga: https://files-example.net/peliculas/estreno.torrent", True),
+        ("Un informe sobre la piratería: https://piracy-report-example.org/2024/torrents", False),
+        # The site's own page about a torrent site is cited, whatever it names.
+        ("Nuestra nota: https://www.elmundo.es/tecnologia/thepiratebay.torrent", False),
+    ],
+)
+def test_a_link_to_a_pirated_copy_is_strong_evidence(
+    model: SpamModel, body: str, pirated: bool
+) -> None:
+    result = model.score(body, SpamContext(site_domains=("elmundo.es",)))
+    found = [r for r in result.reasons if r.code == "link.piracy"]
+    assert bool(found) is pirated
+    if pirated:
+        assert found[0].evidence and result.evidence
+
+
+def test_the_same_address_three_times_is_strong_evidence(model: SpamModel) -> None:
+    link = "http://join-example.pl/invite/V3VeYGIN"
+    result = model.score(f"{link} CLICK {link} {link}")
+    repeated = [r for r in result.reasons if r.code == "link.repeated"]
+    assert repeated and repeated[0].evidence
+    assert dict(repeated[0].params) == {"domain": "join-example.pl"}
+    # A markdown link that shows its own address names it twice: a citation.
+    cited = model.score(
+        "A minha pizzaria preferida: [http://www.pizza-example.com.br/](http://www.pizza-example.com.br/)"
+    )
+    assert "link.repeated" not in {r.code for r in cited.reasons}
+
+
+@pytest.mark.parametrize(
+    ("body", "spaced"),
+    [
+        ("marketglory . com/strategygame/someone earn real money from game", "marketglory . com"),
+        ("vote daily for her: tv.  mtvema. com/vote (delete spaces)", "mtvema. com"),
+        ("Concordo. Com certeza o governo errou.", ""),  # "com" is a Portuguese word
+        ("Eu fui. com/sem máscara, tanto faz", ""),  # a slash, but no TLD before it
+        ("Read it at example.com/report, page 4.", ""),  # an address written whole
+    ],
+)
+def test_an_address_broken_up_with_spaces_is_strong_evidence(
+    model: SpamModel, body: str, spaced: str
+) -> None:
+    result = model.score(body)
+    found = [r for r in result.reasons if r.code == "link.spaced"]
+    assert [dict(r.params) for r in found] == ([{"address": spaced}] if spaced else [])
+    # The model never read it as a link, so the borderline is enough with it, as with
+    # self-promotion in the commenter's words.
+    assert result.unscored is bool(spaced)
 
 
 def test_a_long_comment_needs_more_than_advertising_words_for_the_folder() -> None:
