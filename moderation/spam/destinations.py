@@ -170,7 +170,7 @@ PAID_LINKS = frozenset(
         "ouo.io", "ouo.press", "bc.vc", "adfoc.us", "linkvertise.com", "exe.io", "shrinkme.io",
         "shrinkearn.com", "binbox.io", "clk.sh", "fc.lc", "za.gl", "gplinks.in", "cpmlink.net",
         # ad networks' click addresses: each visit is charged to an advertiser
-        "googleadservices.com", "doubleclick.net",  # codespell:ignore
+        "googleadservices.com", "doubleclick.net",
     }
 )  # fmt: skip
 # A referral or affiliate code in an address: a path segment naming one ("/ref/<code>",
