@@ -57,6 +57,8 @@ CRAFTED: dict[str, str] = {
     "many links": _fill("www.a-site.com/x "),
     "many domains": _fill("a.com b.net "),
     "messaging links": _fill("t.me/x "),
+    "spaced addresses": _fill("site . com/x "),
+    "spaced dots": _fill("a-a . /"),
     "capitals": _fill("SHOUT "),
     "repeats aaaa": _fill("aaaaa! "),
     "cyrillic": _fill("привет "),

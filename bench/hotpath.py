@@ -217,7 +217,8 @@ def main() -> None:
         print(f"| {name} | {spent:,.0f} | {hello_us / spent:.2f}x | {target} | {queries[name]} |")
     if profile is not None:
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(
+        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")  # or "tottime"
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(
             int(os.environ.get("BENCH_PROFILE_ROWS", "45"))
         )
         print(out.getvalue())

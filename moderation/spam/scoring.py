@@ -210,10 +210,9 @@ class SpamResult:
         reader citing a source, a group or a helpline is never hidden for it. Self-promotion in
         the commenter's own words, or an address broken up with spaces, is no model input
         (`unscored`): the score cannot have counted it, so with it the borderline is enough for
-        the folder. Any other comment
-        the model finds more likely spam than not (the borderline, 0.5), or that shows a strong
-        signal (a solicitation, a bare link to a place, a disguise), waits in the queue marked
-        likely spam: a moderator decides.
+        the folder. Any other comment the model finds more likely spam than not (the borderline,
+        0.5), or that shows a strong signal (a solicitation, a bare link to a place, a
+        disguise), waits in the queue marked likely spam: a moderator decides.
 
         A comment longer than the text model has learned from (`long`) goes to the folder only
         with a score at the threshold and a strong signal other than advertising words or asks

@@ -231,9 +231,9 @@ def extract(
         reasons.append(Reason("link.paid", {"domain": next(iter(paid))}, evidence=True))
     if pirated:
         reasons.append(Reason("link.piracy", {"domain": next(iter(pirated))}, evidence=True))
-    repeated = max(addresses.items(), key=lambda item: item[1], default=None)
-    if repeated and repeated[1] >= REPEATED_LINK:
-        domain = registered_domain(repeated[0].host)
+    repeated = next((link for link, n in addresses.items() if n >= REPEATED_LINK), None)
+    if repeated:
+        domain = registered_domain(repeated.host)
         reasons.append(Reason("link.repeated", {"domain": domain}, evidence=True))
     emails = texts.emails(body)
     for domain in dict.fromkeys(emails):
