@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis.configuration import set_hypothesis_home_dir
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, make_url, text
@@ -286,3 +287,11 @@ class Auth:
 def auth(client: FlaskClient) -> Auth:
     """Login helper for `client`."""
     return Auth(client)
+
+
+@pytest.fixture
+def hypothesis_home(tmp_path: Path) -> Iterator[None]:
+    """Hypothesis keeps a cache even without its example database: in this test's folder."""
+    set_hypothesis_home_dir(tmp_path / "hypothesis")
+    yield
+    set_hypothesis_home_dir(None)

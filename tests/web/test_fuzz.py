@@ -18,9 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -28,7 +26,6 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
@@ -389,14 +386,6 @@ def check(example: Example, response: Any, before: dict[str, int], after: dict[s
         assert all(isinstance(k, str) and isinstance(v, str) for k, v in errors.items()), described
     if status >= 400:
         assert before == after, f"{described} and still wrote: {before} -> {after}"
-
-
-@pytest.fixture
-def hypothesis_home(tmp_path: Path) -> Iterator[None]:
-    """Hypothesis keeps a cache even without its example database: in this test's folder."""
-    set_hypothesis_home_dir(tmp_path / "hypothesis")
-    yield
-    set_hypothesis_home_dir(None)
 
 
 @pytest.fixture
