@@ -163,9 +163,14 @@ def _paragraphs(text: str, line_break: str) -> str:
     return "".join(rendered)
 
 
+def is_plain(text: str) -> bool:
+    """Whether markdown would make only paragraphs of text of `text` (`_NOT_PLAIN`)."""
+    return not _NOT_PLAIN.search(text)
+
+
 def render_markdown(text: str) -> str:
     """Render a commenter's markdown to sanitised HTML; links get `rel="nofollow ugc noopener"`."""
-    if not _NOT_PLAIN.search(text):
+    if is_plain(text):
         return _sanitise(_paragraphs(text, "\n"))  # what the parser would write
     if text.count("\n") > LINE_BUDGET or len(MARKUP.findall(text)) > MARKUP_BUDGET:
         return _sanitise(_paragraphs(text, "<br>"))  # shown as plain text, line breaks kept
